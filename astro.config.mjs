@@ -1,0 +1,18 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import react from '@astrojs/react';
+
+// FAULTLINE_BASE lets the same build live in a subfolder (e.g. /faultline/ on a shared host).
+const base = process.env.FAULTLINE_BASE ?? '/';
+
+export default defineConfig({
+  output: 'static',
+  base,
+  trailingSlash: 'ignore',
+  integrations: [mdx(), react()],
+  vite: {
+    worker: { format: 'es' },
+    optimizeDeps: { exclude: ['@electric-sql/pglite'] },
+  },
+});

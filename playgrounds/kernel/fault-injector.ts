@@ -1,0 +1,132 @@
+import type { Fault, FaultPlan, MessageTrigger } from './faults.ts';
+import { formatFault } from './faults.ts';
+import type { RandomStreams } from './random.ts';
+
+/** A process-level action due at a virtual time. */
+export type TimedAction =
+  | { kind: 'crash'; atMs: number; process: string; fault: string }
+  | { kind: 'pause'; atMs: number; process: string; durationMs: number; fault: string };
+
+/** What the network does to one message. */
+export interface MessageFate {
+  drop: boolean;
+  duplicate: boolean;
+  loseReply: boolean;
+  delayMs: number;
+  /** The plan entries that fired, for the trace. */
+  fired: string[];
+}
+
+type ChannelFault = Extract<Fault, { channel: string }>;
+
+interface MessageFault {
+  fault: ChannelFault;
+  used: boolean;
+}
+
+/**
+ * Turns a fault plan into decisions: which crash point hit crashes, what happens to the Nth
+ * message on a channel, when timed crashes and pauses fire, whether a link is cut. Faults fire
+ * only during the fault window; the drain phase after it lets retries settle without them.
+ */
+export class FaultInjector {
+  private readonly pointHits = new Map<string, number>();
+  private readonly channelCounts = new Map<string, number>();
+  private readonly messageFaults: MessageFault[];
+  private readonly timed: TimedAction[] = [];
+  private readonly partitions: Array<{ a: string; b: string; fromMs: number; untilMs: number }> = [];
+
+  constructor(
+    private readonly plan: FaultPlan,
+    random: RandomStreams,
+    readonly windowEndMs: number,
+  ) {
+    this.messageFaults = plan.flatMap((fault) => ('channel' in fault ? [{ fault, used: false }] : []));
+    for (const fault of plan) {
+      const text = formatFault(fault);
+      if (fault.kind === 'crash' && 'atMs' in fault.trigger) {
+        this.timed.push({ kind: 'crash', atMs: fault.trigger.atMs, process: fault.process, fault: text });
+      } else if (fault.kind === 'pause') {
+        this.timed.push({ kind: 'pause', atMs: fault.atMs, process: fault.process, durationMs: fault.durationMs, fault: text });
+      } else if (fault.kind === 'partition') {
+        this.partitions.push({ a: fault.a, b: fault.b, fromMs: fault.atMs, untilMs: fault.atMs + fault.durationMs });
+      } else if (fault.kind === 'mtbf') {
+        // Expand random crashes up front from the fault's own stream, so the crash times do not
+        // depend on how many other random numbers the run draws.
+        const stream = random.stream(`faults:mtbf:${fault.process}`);
+        for (let at = stream.exponentialMs(fault.meanMs); at < windowEndMs; at += stream.exponentialMs(fault.meanMs)) {
+          this.timed.push({ kind: 'crash', atMs: at, process: fault.process, fault: text });
+        }
+      }
+    }
+    this.timed.sort((x, y) => x.atMs - y.atMs);
+  }
+
+  /** The earliest timed action not yet fired. */
+  nextTimed(): TimedAction | undefined {
+    return this.timed[0];
+  }
+
+  /** Removes and returns the earliest timed action. */
+  takeTimed(): TimedAction | undefined {
+    return this.timed.shift();
+  }
+
+  /** Adds a fault while the run is going (the reader's "crash it now"). */
+  addTimed(action: TimedAction): void {
+    this.timed.push(action);
+    this.timed.sort((x, y) => x.atMs - y.atMs);
+  }
+
+  /** Adds a message fault while the run is going. */
+  addMessageFault(fault: ChannelFault): void {
+    this.messageFaults.push({ fault, used: false });
+  }
+
+  /** Adds a partition while the run is going. */
+  addPartition(a: string, b: string, fromMs: number, durationMs: number): void {
+    this.partitions.push({ a, b, fromMs, untilMs: fromMs + durationMs });
+  }
+
+  /** Counts a pass through a crash point and says whether the plan crashes the process there. */
+  crashAtPoint(process: string, point: string, nowMs: number): string | undefined {
+    const key = `${process}@${point}`;
+    const hit = (this.pointHits.get(key) ?? 0) + 1;
+    this.pointHits.set(key, hit);
+    if (nowMs >= this.windowEndMs) return undefined;
+    const fault = this.plan.find(
+      (f) => f.kind === 'crash' && f.process === process && 'point' in f.trigger && f.trigger.point === point && f.trigger.hit === hit,
+    );
+    return fault ? formatFault(fault) : undefined;
+  }
+
+  /** Decides the fate of the next message on a channel sent at `nowMs`. */
+  messageFate(channel: string, nowMs: number): MessageFate {
+    const n = (this.channelCounts.get(channel) ?? 0) + 1;
+    this.channelCounts.set(channel, n);
+    const fate: MessageFate = { drop: false, duplicate: false, loseReply: false, delayMs: 0, fired: [] };
+    if (nowMs >= this.windowEndMs) return fate;
+    for (const entry of this.messageFaults) {
+      if (entry.used || entry.fault.channel !== channel || !matches(entry.fault.trigger, n, nowMs)) continue;
+      entry.used = true;
+      fate.fired.push(formatFault(entry.fault));
+      if (entry.fault.kind === 'drop') fate.drop = true;
+      else if (entry.fault.kind === 'dup') fate.duplicate = true;
+      else if (entry.fault.kind === 'lose-ack') fate.loseReply = true;
+      else if (entry.fault.kind === 'delay') fate.delayMs += entry.fault.durationMs;
+    }
+    return fate;
+  }
+
+  /** True when the link between two nodes is cut at this instant. */
+  isCut(a: string, b: string, nowMs: number): boolean {
+    if (nowMs >= this.windowEndMs) return false;
+    return this.partitions.some(
+      (p) => ((p.a === a && p.b === b) || (p.a === b && p.b === a)) && nowMs >= p.fromMs && nowMs < p.untilMs,
+    );
+  }
+}
+
+function matches(trigger: MessageTrigger, n: number, nowMs: number): boolean {
+  return 'nth' in trigger ? trigger.nth === n : nowMs > trigger.afterMs;
+}

@@ -1,0 +1,104 @@
+import type { FaultCatalog, FaultPlan } from './faults.ts';
+import type { Invariant } from './invariants.ts';
+import type { Simulation } from './simulation.ts';
+
+/** A numeric setting the reader can change (a slider), with its unit in the name. */
+export interface ParamSpec {
+  name: string;
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  default: number;
+}
+
+export type Params = Record<string, number>;
+
+/** One implementation of the pattern: the correct one, or a named naive one. */
+export interface VariantSpec {
+  name: string;
+  label: string;
+  naive: boolean;
+  /** One sentence on what this variant does differently. */
+  description: string;
+}
+
+/** A playground embedded in an article: a named preset with a pinned seed and fault plan. */
+export interface PlaygroundPreset {
+  id: string;
+  title: string;
+  /** The variant shown first; `compare` puts it beside the correct one on the same seed. */
+  variant: string;
+  compare: boolean;
+  seed: number;
+  plan: string;
+  params?: Params;
+  /** What the reader should try, shown above the controls. */
+  prompt: string;
+}
+
+/** What a pattern's setup gets: the world to populate for one run. */
+export interface PatternWorld {
+  sim: Simulation;
+  variant: string;
+  params: Params;
+}
+
+/**
+ * Everything the kernel, the worker, the CLI and the tests need to know about a pattern.
+ * Each pattern folder's index.ts exports one of these.
+ */
+export interface Pattern {
+  id: string;
+  title: string;
+  /** The article's slug: its page lives at /patterns/<slug>/. */
+  articleSlug: string;
+  /** Logical schema names, one per service database. */
+  schemas: readonly string[];
+  /** DDL for all schemas; `s` maps each logical name to this run's physical schema. */
+  ddl: (s: Readonly<Record<string, string>>) => string;
+  variants: readonly VariantSpec[];
+  /** The variant `--variant naive` means. */
+  headlineNaive: string;
+  params: readonly ParamSpec[];
+  /** How long the workload runs, then how long the system is left to settle without faults. */
+  timing: (params: Params) => { workloadMs: number; drainMs: number };
+  /** What faults can target in a variant; the variant `*` gives the union over all variants. */
+  faultCatalog: (variant: string, params: Params) => FaultCatalog;
+  /** Spawns the processes and services of one run. */
+  setup: (world: PatternWorld) => void;
+  invariants: readonly Invariant[];
+  /** Counter names worth showing, in display order, with labels. */
+  counters: ReadonlyArray<{ name: string; label: string }>;
+  playgrounds: readonly PlaygroundPreset[];
+  /** Proof that every naive variant breaks: the seed and plan that break it, and what breaks. */
+  breakingRuns: ReadonlyArray<{ variant: string; seed: number; plan: string; breaks: readonly string[] }>;
+}
+
+/** Default values for every parameter. */
+export function defaultParams(pattern: Pattern): Params {
+  return Object.fromEntries(pattern.params.map((p) => [p.name, p.default]));
+}
+
+/** Checks and completes parameters; unknown names and out-of-range values come back as a message. */
+export function resolveParams(pattern: Pattern, given: Record<string, unknown>): { ok: true; value: Params } | { ok: false; error: string } {
+  const params = defaultParams(pattern);
+  for (const [name, raw] of Object.entries(given)) {
+    const spec = pattern.params.find((p) => p.name === name);
+    if (!spec) return { ok: false, error: `unknown parameter "${name}" (${pattern.params.map((p) => p.name).join(', ')})` };
+    const value = typeof raw === 'number' ? raw : Number(raw);
+    if (!Number.isFinite(value) || value < spec.min || value > spec.max || (value - spec.min) % spec.step !== 0) {
+      return { ok: false, error: `${spec.label} must be between ${spec.min} and ${spec.max} in steps of ${spec.step}, got "${String(raw)}"` };
+    }
+    params[name] = value;
+  }
+  return { ok: true, value: params };
+}
+
+/** Resolves a variant name, accepting `naive` for the headline naive variant. */
+export function resolveVariant(pattern: Pattern, name: string): VariantSpec | undefined {
+  const wanted = name === 'naive' ? pattern.headlineNaive : name;
+  return pattern.variants.find((v) => v.name === wanted);
+}
+
+export type { FaultPlan };
