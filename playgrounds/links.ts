@@ -1,4 +1,4 @@
-import { parsePlan, formatPlan, checkPlanAgainst } from './kernel/faults.ts';
+import { parsePlan, formatPlan, checkPlanAgainst, type FaultCatalog } from './kernel/faults.ts';
 import { defaultParams, resolveParams, resolveVariant, type Params, type Pattern, type PlaygroundPreset } from './kernel/pattern.ts';
 
 /**
@@ -10,6 +10,20 @@ import { defaultParams, resolveParams, resolveVariant, type Params, type Pattern
  * Seed, variant and plan determine the run completely, so the same link gives the same trace
  * (and trace hash) in every browser and in `npm run sim`.
  */
+/** What links need to know about a pattern: a PatternInfo, or a Pattern via `linkTarget`. */
+export interface LinkTarget {
+  articleSlug: string;
+  params: Pattern['params'];
+  variants: Pattern['variants'];
+  headlineNaive: string;
+  catalog: FaultCatalog;
+}
+
+/** The link-relevant facts of a full pattern definition. */
+export function linkTarget(pattern: Pattern): LinkTarget {
+  return { ...pattern, catalog: pattern.faultCatalog('*', defaultParams(pattern)) };
+}
+
 export interface ReplaySpec {
   play: string;
   seed: number;
@@ -26,7 +40,7 @@ function encodeValue(value: string): string {
 }
 
 /** The path and query that replay a run (prefix it with the site's base path). */
-export function replayPath(pattern: Pattern, spec: ReplaySpec): string {
+export function replayPath(pattern: LinkTarget, spec: ReplaySpec): string {
   const defaults = defaultParams(pattern);
   const query: Array<[string, string]> = [
     ['play', spec.play],
@@ -46,7 +60,7 @@ export const MAX_SEED = 2 ** 32 - 1;
  * Reads a link's parameters for one playground. Every bad value is reported in words and
  * replaced by the preset's own, so a broken link still opens a working playground.
  */
-export function readReplay(pattern: Pattern, preset: PlaygroundPreset, query: URLSearchParams): { spec: ReplaySpec; errors: string[] } {
+export function readReplay(pattern: LinkTarget, preset: PlaygroundPreset, query: URLSearchParams): { spec: ReplaySpec; errors: string[] } {
   const errors: string[] = [];
   const spec: ReplaySpec = {
     play: preset.id,
@@ -76,7 +90,7 @@ export function readReplay(pattern: Pattern, preset: PlaygroundPreset, query: UR
   const faults = query.get('faults');
   if (faults !== null) {
     const parsed = parsePlan(faults);
-    const mismatch = parsed.ok ? checkPlanAgainst(parsed.value, pattern.faultCatalog('*', spec.params)) : parsed.error;
+    const mismatch = parsed.ok ? checkPlanAgainst(parsed.value, pattern.catalog) : parsed.error;
     if (parsed.ok && !mismatch) spec.faults = formatPlan(parsed.value);
     else errors.push(`fault plan: ${mismatch}; using the preset's plan`);
   }

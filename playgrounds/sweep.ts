@@ -5,7 +5,7 @@ import type { InvariantResult } from './kernel/invariants.ts';
 import type { Params, Pattern } from './kernel/pattern.ts';
 import { RandomStreams } from './kernel/random.ts';
 import { PatternRun } from './kernel/run.ts';
-import { replayPath } from './links.ts';
+import { linkTarget, replayPath } from './links.ts';
 
 /** The outcome of one headless run, as the CLI prints it and the tests assert on it. */
 export interface RunOutcome {
@@ -30,7 +30,7 @@ export function sweepPlan(pattern: Pattern, variant: string, params: Params, see
   return formatPlan(randomPlan(random, pattern.faultCatalog(variant, params), { windowMs: workloadMs, maxFaults: 4, maxNth: 12, maxOutageMs: 3_000 }));
 }
 
-/** Runs one seed headless to the end, with invariants checked at the end only (fast). */
+/** Runs one seed headless to the end, checking safety invariants after every commit. */
 export async function runOnce(
   pattern: Pattern,
   db: Database,
@@ -41,7 +41,7 @@ export async function runOnce(
     variant: options.variant,
     plan: options.plan,
     params: options.params,
-    safetyChecks: options.safetyChecks ?? 'end',
+    safetyChecks: options.safetyChecks ?? 'every-commit',
   });
   const results = await run.runToEnd();
   const variant = pattern.variants.find((v) => v.name === options.variant)!;
@@ -60,7 +60,7 @@ export async function runOnce(
     ok: results.every((r) => r.ok === true),
     traceHash: run.sim.trace.hash(),
     events: run.sim.trace.length,
-    link: replayPath(pattern, { play, seed: options.seed, variant: options.variant, compare: false, faults: options.plan, params: options.params, run: true }),
+    link: replayPath(linkTarget(pattern), { play, seed: options.seed, variant: options.variant, compare: false, faults: options.plan, params: options.params, run: true }),
   };
 }
 

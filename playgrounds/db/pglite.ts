@@ -12,8 +12,13 @@ export interface OwnedDatabase extends Database {
  * Opens an in-memory PGlite. With a snapshot (a data directory dumped after initdb) it skips
  * initdb, which is most of a cold boot: about 0.9 s instead of 3 s in a browser worker.
  */
-export async function openDatabase(options: { snapshot?: Blob } = {}): Promise<OwnedDatabase> {
-  const pg = await PGlite.create(options.snapshot ? { loadDataDir: options.snapshot } : {});
+export async function openDatabase(
+  options: { snapshot?: Blob; engine?: { wasmModule: WebAssembly.Module; fsBundle: Blob } } = {},
+): Promise<OwnedDatabase> {
+  const pg = await PGlite.create({
+    ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
+    ...(options.engine ? { pgliteWasmModule: options.engine.wasmModule, fsBundle: options.engine.fsBundle } : {}),
+  });
   return {
     query: (sql, params) => pg.query(sql, params),
     exec: (sql) => pg.exec(sql),

@@ -76,12 +76,12 @@ export interface Pattern {
 }
 
 /** Default values for every parameter. */
-export function defaultParams(pattern: Pattern): Params {
+export function defaultParams(pattern: Pick<Pattern, 'params'>): Params {
   return Object.fromEntries(pattern.params.map((p) => [p.name, p.default]));
 }
 
 /** Checks and completes parameters; unknown names and out-of-range values come back as a message. */
-export function resolveParams(pattern: Pattern, given: Record<string, unknown>): { ok: true; value: Params } | { ok: false; error: string } {
+export function resolveParams(pattern: Pick<Pattern, 'params'>, given: Record<string, unknown>): { ok: true; value: Params } | { ok: false; error: string } {
   const params = defaultParams(pattern);
   for (const [name, raw] of Object.entries(given)) {
     const spec = pattern.params.find((p) => p.name === name);
@@ -96,7 +96,7 @@ export function resolveParams(pattern: Pattern, given: Record<string, unknown>):
 }
 
 /** Resolves a variant name, accepting `naive` for the headline naive variant. */
-export function resolveVariant(pattern: Pattern, name: string): VariantSpec | undefined {
+export function resolveVariant(pattern: Pick<Pattern, 'variants' | 'headlineNaive'>, name: string): VariantSpec | undefined {
   const wanted = name === 'naive' ? pattern.headlineNaive : name;
   return pattern.variants.find((v) => v.name === wanted);
 }

@@ -68,7 +68,7 @@ export class Simulation {
   private readonly services = new Map<string, { schema: string; handler: ServiceHandler }>();
   private order = 0;
   private drainStarted = false;
-  /** Set when a transaction committed during the last step (safety checks run then). */
+  /** Set when a transaction that wrote rows committed during the last step (safety checks run then). */
   committedInStep = false;
   failure: Error | undefined;
 
@@ -115,6 +115,10 @@ export class Simulation {
 
   isAlive(name: string): boolean {
     return this.processes.get(name)?.alive ?? false;
+  }
+
+  isPaused(name: string): boolean {
+    return (this.processes.get(name)?.pausedUntilMs ?? 0) > this.now;
   }
 
   count(counter: string, delta: number): void {
@@ -214,9 +218,21 @@ export class Simulation {
     const schema = this.options.schemas[options.schema];
     if (!schema) throw new Error(`no schema ${options.schema}`);
     try {
+      let rowsWritten = 0;
       const value = await this.db.transaction(async (tx) => {
         await tx.query(`SELECT set_config('search_path', $1, true), set_config('sim.now', $2, true)`, [schema, String(this.now)]);
-        return fn(tx);
+        // Count written rows: a transaction that wrote nothing cannot have broken an invariant.
+        return fn({
+          query: async (sql, params) => {
+            const result = await tx.query(sql, params);
+            rowsWritten += result.affectedRows ?? 0;
+            return result as Awaited<ReturnType<Queryable['query']>>;
+          },
+          exec: async (sql) => {
+            rowsWritten += 1;
+            return tx.exec(sql);
+          },
+        } as Queryable);
       });
       const refs = typeof options.refs === 'function' ? options.refs(value) : options.refs;
       this.trace.record({
@@ -226,7 +242,7 @@ export class Simulation {
         label: options.describe ? options.describe(value) : label,
         ...(refs && refs.length > 0 ? { refs } : {}),
       });
-      this.committedInStep = true;
+      if (rowsWritten > 0) this.committedInStep = true;
       return { value };
     } catch (error) {
       const reason = error instanceof Crash ? 'crashed before COMMIT' : error instanceof Error ? error.message : String(error);

@@ -1,0 +1,17 @@
+import { defaultParams, type Pattern } from './kernel/pattern.ts';
+import type { PatternInfo } from './worker/api.ts';
+
+/** The serializable facts about a pattern that a page needs to draw its playgrounds. */
+export function describePattern(pattern: Pattern): PatternInfo {
+  return {
+    id: pattern.id,
+    title: pattern.title,
+    articleSlug: pattern.articleSlug,
+    variants: [...pattern.variants],
+    headlineNaive: pattern.headlineNaive,
+    params: [...pattern.params],
+    catalog: pattern.faultCatalog('*', defaultParams(pattern)),
+    counters: [...pattern.counters],
+    presets: [...pattern.playgrounds],
+  };
+}

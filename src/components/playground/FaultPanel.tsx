@@ -1,0 +1,227 @@
+import { useState } from 'react';
+import { formatFault, type Fault } from '../../../playgrounds/kernel/faults.ts';
+import type { FaultCatalog } from '../../../playgrounds/worker/api.ts';
+import { NumberField, SelectField, parseWhole, pick } from './fields.tsx';
+
+const MAX_DURATION_MS = 60_000;
+const MAX_HIT = 100_000;
+
+/** Props of {@link FaultPanel}. */
+export interface FaultPanelProps {
+  catalog: FaultCatalog;
+  processes: ReadonlyArray<{ name: string; alive: boolean; paused: boolean }>;
+  disabled: boolean;
+  /** Applies a fault to the running system now; times in it are placeholders the worker re-stamps. */
+  onInject: (fault: string) => void;
+  /** A fault that must be in the plan from the start (a crash at a named point): the run restarts with it. */
+  onPlanFault: (fault: string) => void;
+  error: string | null;
+}
+
+type MessageKind = 'drop' | 'dup' | 'lose-ack' | 'delay';
+
+const MESSAGE_BUTTONS: Array<[MessageKind, string]> = [
+  ['drop', 'Drop'],
+  ['dup', 'Duplicate'],
+  ['lose-ack', 'Lose reply'],
+  ['delay', 'Delay'],
+];
+
+function processState(process: { alive: boolean; paused: boolean }): string {
+  if (!process.alive) return '✕ down';
+  return process.paused ? '⏸ paused' : '● up';
+}
+
+/** The reader's hand on the system: builds faults in the plan grammar and hands them to the shell. */
+export function FaultPanel({ catalog, processes, disabled, onInject, onPlanFault, error }: FaultPanelProps) {
+  const withPoints = catalog.processes.filter((p) => p.crashPoints.length > 0);
+  const processNames = processes.length > 0 ? processes.map((p) => p.name) : catalog.processes.map((p) => p.name);
+
+  const [pointProcessState, setPointProcess] = useState('');
+  const [pointState, setPoint] = useState('');
+  const [hitText, setHitText] = useState('1');
+  const [channelState, setChannel] = useState('');
+  const [delayText, setDelayText] = useState('2000');
+  const [nodeAState, setNodeA] = useState('');
+  const [nodeBState, setNodeB] = useState('');
+  const [partitionText, setPartitionText] = useState('3000');
+  const [pauseProcessState, setPauseProcess] = useState('');
+  const [pauseText, setPauseText] = useState('3000');
+
+  // Selections fall back to the first option, so they stay valid when the variant changes the catalog.
+  const pointProcess = pick(
+    withPoints.map((p) => p.name),
+    pointProcessState,
+  );
+  const points = withPoints.find((p) => p.name === pointProcess)?.crashPoints ?? [];
+  const point = pick(points, pointState);
+  const hit = parseWhole(hitText, 1, MAX_HIT);
+  const channel = pick(catalog.channels, channelState);
+  const delayMs = parseWhole(delayText, 1, MAX_DURATION_MS);
+  const nodeA = pick(catalog.nodes, nodeAState);
+  const nodeB = pick(
+    catalog.nodes.filter((node) => node !== nodeA),
+    nodeBState,
+  );
+  const partitionMs = parseWhole(partitionText, 1, MAX_DURATION_MS);
+  const pauseProcess = pick(processNames, pauseProcessState);
+  const pauseMs = parseWhole(pauseText, 1, MAX_DURATION_MS);
+
+  const inject = (fault: Fault) => onInject(formatFault(fault));
+
+  const messageFault = (kind: MessageKind): Fault | null => {
+    const trigger = { afterMs: 0 };
+    if (kind !== 'delay') return { kind, channel, trigger };
+    return delayMs === null ? null : { kind, channel, trigger, durationMs: delayMs };
+  };
+
+  return (
+    <div className="fl-faults">
+      {error !== null && (
+        <p className="fl-error" role="alert">
+          {error}
+        </p>
+      )}
+
+      <fieldset className="fl-faults__group" disabled={disabled}>
+        <legend>Crash now</legend>
+        <p className="fl-hint">The process loses its memory and any open transaction, then restarts.</p>
+        {processes.length === 0 ? (
+          <p className="fl-hint">No processes are running yet.</p>
+        ) : (
+          <ul className="fl-faults__processes">
+            {processes.map((process) => (
+              <li key={process.name}>
+                <span className={`fl-proc fl-proc--${process.alive ? (process.paused ? 'paused' : 'up') : 'down'}`}>
+                  {processState(process)}
+                </span>
+                <button
+                  type="button"
+                  className="fl-button"
+                  disabled={disabled || !process.alive}
+                  onClick={() => inject({ kind: 'crash', process: process.name, trigger: { atMs: 0 } })}
+                >
+                  Crash {process.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </fieldset>
+
+      <fieldset className="fl-faults__group" disabled={disabled}>
+        <legend>Crash at a named point</legend>
+        <p className="fl-hint">Crashes the Nth time the code reaches the point. The run restarts with this crash in its plan.</p>
+        <div className="fl-controls">
+          <SelectField
+            label="Process"
+            value={pointProcess}
+            options={withPoints.map((p) => p.name)}
+            onChange={setPointProcess}
+            disabled={disabled}
+          />
+          <SelectField label="Crash point" value={point} options={points} onChange={setPoint} disabled={disabled} />
+          <NumberField label="Hit" value={hitText} onChange={setHitText} min={1} max={MAX_HIT} step={1} disabled={disabled} />
+          <button
+            type="button"
+            className="fl-button"
+            disabled={disabled || point === '' || hit === null}
+            onClick={() => hit !== null && onPlanFault(formatFault({ kind: 'crash', process: pointProcess, trigger: { point, hit } }))}
+          >
+            Restart with this crash
+          </button>
+        </div>
+      </fieldset>
+
+      <fieldset className="fl-faults__group" disabled={disabled}>
+        <legend>Next message</legend>
+        <p className="fl-hint">Hits the next message sent on the channel.</p>
+        <div className="fl-controls">
+          <SelectField label="Channel" value={channel} options={catalog.channels} onChange={setChannel} disabled={disabled} />
+          <NumberField
+            label="Delay (ms)"
+            value={delayText}
+            onChange={setDelayText}
+            min={1}
+            max={MAX_DURATION_MS}
+            step={100}
+            disabled={disabled}
+          />
+        </div>
+        <div className="fl-controls">
+          {MESSAGE_BUTTONS.map(([kind, text]) => {
+            const fault = messageFault(kind);
+            return (
+              <button
+                key={kind}
+                type="button"
+                className="fl-button"
+                disabled={disabled || channel === '' || fault === null}
+                onClick={() => fault && inject(fault)}
+              >
+                {text}
+              </button>
+            );
+          })}
+        </div>
+      </fieldset>
+
+      <fieldset className="fl-faults__group" disabled={disabled}>
+        <legend>Partition</legend>
+        <p className="fl-hint">Cuts the link between two nodes for a while; both keep running.</p>
+        <div className="fl-controls">
+          <SelectField label="Between" value={nodeA} options={catalog.nodes} onChange={setNodeA} disabled={disabled} />
+          <SelectField
+            label="and"
+            value={nodeB}
+            options={catalog.nodes.filter((node) => node !== nodeA)}
+            onChange={setNodeB}
+            disabled={disabled}
+          />
+          <NumberField
+            label="For (ms)"
+            value={partitionText}
+            onChange={setPartitionText}
+            min={1}
+            max={MAX_DURATION_MS}
+            step={100}
+            disabled={disabled}
+          />
+          <button
+            type="button"
+            className="fl-button"
+            disabled={disabled || nodeB === '' || partitionMs === null}
+            onClick={() => partitionMs !== null && inject({ kind: 'partition', a: nodeA, b: nodeB, atMs: 0, durationMs: partitionMs })}
+          >
+            Partition
+          </button>
+        </div>
+      </fieldset>
+
+      <fieldset className="fl-faults__group" disabled={disabled}>
+        <legend>Pause (GC / zombie)</legend>
+        <p className="fl-hint">Freezes a process with its memory intact; it wakes up believing no time has passed.</p>
+        <div className="fl-controls">
+          <SelectField label="Process" value={pauseProcess} options={processNames} onChange={setPauseProcess} disabled={disabled} />
+          <NumberField
+            label="For (ms)"
+            value={pauseText}
+            onChange={setPauseText}
+            min={1}
+            max={MAX_DURATION_MS}
+            step={100}
+            disabled={disabled}
+          />
+          <button
+            type="button"
+            className="fl-button"
+            disabled={disabled || pauseProcess === '' || pauseMs === null}
+            onClick={() => pauseMs !== null && inject({ kind: 'pause', process: pauseProcess, atMs: 0, durationMs: pauseMs })}
+          >
+            Pause
+          </button>
+        </div>
+      </fieldset>
+    </div>
+  );
+}

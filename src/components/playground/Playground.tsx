@@ -1,0 +1,223 @@
+import { useEffect, useMemo, useState } from 'react';
+import { readReplay, replayPath } from '../../../playgrounds/links.ts';
+import type { PatternInfo, RunRequest } from '../../../playgrounds/worker/api.ts';
+import { Counters } from './Counters.tsx';
+import { FaultPanel } from './FaultPanel.tsx';
+import { InvariantReport } from './InvariantReport.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
+import { RunControls } from './RunControls.tsx';
+import { SqlInspector } from './SqlInspector.tsx';
+import { Timeline } from './Timeline.tsx';
+import { usePlaygroundRun } from './usePlaygroundRun.ts';
+import './playground.css';
+
+/** Tables a reader can query, per pattern (the inspector's quick buttons). */
+const TABLES: Record<string, string[]> = {
+  outbox: ['orders', 'outbox', 'inbox', 'reservations', 'stock', 'applied', 'idempotency_keys', 'delivered'],
+};
+
+function initialRequest(info: PatternInfo, presetId: string): { request: RunRequest; run: boolean; errors: string[] } {
+  const preset = info.presets.find((p) => p.id === presetId)!;
+  const query = typeof window === 'undefined' ? new URLSearchParams() : new URLSearchParams(window.location.search);
+  const linked = query.get('play') === presetId;
+  const { spec, errors } = readReplay(info, preset, linked ? query : new URLSearchParams());
+  return {
+    request: {
+      instanceId: presetId,
+      pattern: info.id,
+      seed: spec.seed,
+      variant: spec.variant,
+      compare: spec.compare,
+      plan: spec.faults,
+      params: spec.params,
+    },
+    run: spec.run,
+    errors: linked ? errors : [],
+  };
+}
+
+function useReducedMotion(): boolean {
+  const [reduced, setReduced] = useState(false);
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-reduced-motion: reduce)');
+    setReduced(media.matches);
+    const listener = () => setReduced(media.matches);
+    media.addEventListener('change', listener);
+    return () => media.removeEventListener('change', listener);
+  }, []);
+  return reduced;
+}
+
+/**
+ * One playground: the real pattern running in the page's worker, with controls, faults,
+ * timelines, invariants and a SQL inspector. Until it hydrates, the same component renders a
+ * skeleton of the same size with the preset's title and prompt.
+ */
+export function Playground({ presetId, info }: { presetId: string; info: PatternInfo }) {
+  const preset = info.presets.find((p) => p.id === presetId);
+  if (!preset) throw new Error(`no playground ${presetId} in ${info.id}`);
+  const initial = useMemo(() => initialRequest(info, presetId), [info, presetId]);
+  const playground = usePlaygroundRun(info, initial.request, initial.run);
+  const { state, progress, report, events, error, notice } = playground.view;
+  const [highlight, setHighlight] = useState<{ side: number; seq: number }>();
+  const [faultError, setFaultError] = useState<string | null>(null);
+  const [inspectorSide, setInspectorSide] = useState(0);
+  const reducedMotion = useReducedMotion();
+  const request = playground.request;
+  const sides = report?.sides ?? [];
+  const live = state === 'ready' || state === 'running' || state === 'paused';
+  const hash = state === 'finished' ? sides[0]?.traceHash : undefined;
+  const variantLabel = (name: string) => info.variants.find((v) => v.name === name)?.label ?? name;
+  const lanes = sides[0]?.processes.map((p) => p.name) ?? [];
+
+  const reset = (changes: Partial<RunRequest>) => {
+    setFaultError(null);
+    setHighlight(undefined);
+    void playground.reset({ ...request, ...changes });
+  };
+
+  const link = () =>
+    replayPath(info, {
+      play: presetId,
+      seed: request.seed,
+      variant: request.variant,
+      compare: request.compare,
+      faults: sides[0]?.plan ?? request.plan,
+      params: request.params,
+      run: true,
+    });
+
+  return (
+    <section
+      className="fl-playground"
+      id={presetId}
+      data-playground={presetId}
+      data-status={state}
+      {...(hash ? { 'data-trace-hash': hash } : {})}
+      aria-labelledby={`${presetId}-title`}
+    >
+      <header className="fl-playground__header">
+        <h3 id={`${presetId}-title`}>{preset.title}</h3>
+        <span className="fl-status" role="status">
+          {state}
+        </span>
+      </header>
+      <p className="fl-playground__prompt">{preset.prompt}</p>
+      {initial.errors.length > 0 && (
+        <div className="fl-notice" role="alert">
+          <p>This link had values the playground could not use, so it used its own instead:</p>
+          <ul>
+            {initial.errors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {notice && (
+        <div className="fl-notice" role="status">
+          {notice}{' '}
+          <button type="button" className="fl-button" onClick={playground.dismissNotice}>
+            OK
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="fl-error" role="alert">
+          {error}
+        </p>
+      )}
+      {state === 'booting' ? (
+        <div className="fl-skeleton">
+          <ProgressBar
+            stage={progress.stage}
+            loadedBytes={progress.loadedBytes}
+            totalBytes={progress.totalBytes}
+            label="Loading Postgres for this page"
+          />
+        </div>
+      ) : (
+        <>
+          <RunControls
+            info={info}
+            request={request}
+            state={state}
+            speed={report?.speed ?? 2_000}
+            onRun={playground.run}
+            onPause={() => void playground.pause()}
+            onStep={() => void playground.step()}
+            onSpeed={playground.setSpeed}
+            onReset={reset}
+            link={link}
+          />
+          <FaultPanel
+            catalog={info.catalog}
+            processes={sides[0]?.processes ?? []}
+            disabled={!live}
+            error={faultError}
+            onInject={(fault) => void playground.inject(fault).then(setFaultError)}
+            onPlanFault={(fault) => reset({ plan: [sides[0]?.plan ?? request.plan, fault].filter((p) => p !== '').join(',') })}
+          />
+          <div className={`fl-sides${sides.length > 1 ? ' fl-sides--two' : ''}`}>
+            {sides.map((side, i) => (
+              <div className="fl-side" data-side={side.side} key={side.side}>
+                <h4 className="fl-side__title">
+                  {variantLabel(side.variant)} {info.variants.find((v) => v.name === side.variant)?.naive ? '(naive)' : ''}
+                </h4>
+                <Timeline
+                  events={events[i] ?? []}
+                  lanes={lanes}
+                  endMs={report?.endMs ?? 1}
+                  workloadMs={report?.workloadMs ?? 1}
+                  nowMs={side.vt}
+                  highlightSeq={highlight?.side === i ? highlight.seq : undefined}
+                  label={`Timeline of the ${variantLabel(side.variant)} run`}
+                  reducedMotion={reducedMotion}
+                />
+                <InvariantReport
+                  results={side.invariants}
+                  finished={side.phase === 'finished'}
+                  onJump={(seq) => setHighlight({ side: i, seq })}
+                />
+                {side.traceHash && (
+                  <p className="fl-hash">
+                    trace hash <code data-side-hash={side.side}>{side.traceHash}</code>
+                  </p>
+                )}
+              </div>
+            ))}
+          </div>
+          <Counters
+            sideLabels={sides.map((s) => variantLabel(s.variant))}
+            items={[
+              ...info.counters.map((c) => ({ label: c.label, values: sides.map((s) => s.counters[c.name] ?? 0) })),
+              { label: 'crashes', values: events.map((batch) => batch.filter((e) => e.kind === 'crash').length) },
+              { label: 'messages lost by the network', values: events.map((batch) => batch.filter((e) => e.kind === 'drop').length) },
+              {
+                label: 'redeliveries',
+                values: events.map((batch) => batch.filter((e) => e.kind === 'receive' && e.label.includes('(delivery')).length),
+              },
+            ]}
+          />
+          {sides.length > 1 && (
+            <label className="fl-controls">
+              Query the{' '}
+              <select value={inspectorSide} onChange={(e) => setInspectorSide(Number(e.target.value))}>
+                {sides.map((s, i) => (
+                  <option key={s.side} value={i}>
+                    {variantLabel(s.variant)}
+                  </option>
+                ))}
+              </select>{' '}
+              side
+            </label>
+          )}
+          <SqlInspector
+            tables={TABLES[info.id] ?? []}
+            sideLabel={variantLabel(sides[inspectorSide]?.variant ?? request.variant)}
+            onQuery={(sql) => playground.query(inspectorSide, sql)}
+          />
+        </>
+      )}
+    </section>
+  );
+}

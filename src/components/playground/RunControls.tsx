@@ -1,0 +1,171 @@
+import { useEffect, useState } from 'react';
+import { MAX_SEED } from '../../../playgrounds/links.ts';
+import { parsePlan } from '../../../playgrounds/kernel/faults.ts';
+import type { PatternInfo, RunRequest } from '../../../playgrounds/worker/api.ts';
+import type { LifecycleState } from './lifecycle.ts';
+
+/** Virtual milliseconds per real second; 0 runs as fast as the engine can. */
+const SPEEDS = [
+  { value: 500, label: '0.5×' },
+  { value: 2_000, label: '2×' },
+  { value: 8_000, label: '8×' },
+  { value: 0, label: 'max' },
+];
+
+interface Props {
+  info: PatternInfo;
+  request: RunRequest;
+  state: LifecycleState;
+  speed: number;
+  onRun: () => void;
+  onPause: () => void;
+  onStep: () => void;
+  onSpeed: (speed: number) => void;
+  onReset: (changes: Partial<RunRequest>) => void;
+  /** The replay link's path (from the site root) for the run as it stands. */
+  link: () => string;
+}
+
+/** Run, pause, step, speed, reset, and what defines a run: seed, variant, comparison, fault plan. */
+export function RunControls({ info, request, state, speed, onRun, onPause, onStep, onSpeed, onReset, link }: Props) {
+  const [seed, setSeed] = useState(String(request.seed));
+  const [plan, setPlan] = useState(request.plan);
+  const [problem, setProblem] = useState<string>();
+  const [copied, setCopied] = useState<string>();
+  useEffect(() => setSeed(String(request.seed)), [request.seed]);
+  useEffect(() => setPlan(request.plan), [request.plan]);
+  const running = state === 'running';
+  const canRun = state === 'ready' || state === 'paused';
+  const busy = state === 'resetting';
+
+  const applySeed = () => {
+    if (!/^\d{1,10}$/.test(seed) || Number(seed) > MAX_SEED) {
+      setProblem(`The seed must be a whole number from 0 to ${MAX_SEED}.`);
+      return;
+    }
+    setProblem(undefined);
+    if (Number(seed) !== request.seed) onReset({ seed: Number(seed) });
+  };
+
+  const applyPlan = () => {
+    const parsed = parsePlan(plan);
+    if (!parsed.ok) {
+      setProblem(`Fault plan: ${parsed.error}`);
+      return;
+    }
+    setProblem(undefined);
+    onReset({ plan });
+  };
+
+  const copyLink = async () => {
+    const url = `${window.location.origin}${import.meta.env.BASE_URL.replace(/\/$/, '')}${link()}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('Link copied: it replays this exact run.');
+    } catch {
+      setCopied(`Copy this link: ${url}`);
+    }
+  };
+
+  return (
+    <div className="fl-run-controls">
+      <div className="fl-controls" role="group" aria-label="Run">
+        {running ? (
+          <button type="button" className="fl-button fl-button--primary" onClick={onPause}>
+            Pause
+          </button>
+        ) : (
+          <button type="button" className="fl-button fl-button--primary" onClick={onRun} disabled={!canRun}>
+            Run
+          </button>
+        )}
+        <button type="button" className="fl-button" onClick={onStep} disabled={!canRun}>
+          Step
+        </button>
+        <button type="button" className="fl-button" onClick={() => onReset({})} disabled={busy || state === 'booting'}>
+          Reset
+        </button>
+        <label>
+          Speed{' '}
+          <select value={speed} onChange={(e) => onSpeed(Number(e.target.value))}>
+            {SPEEDS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="fl-button" onClick={() => void copyLink()}>
+          Copy link
+        </button>
+      </div>
+      <div className="fl-controls" role="group" aria-label="What to run">
+        <label>
+          Seed{' '}
+          <input
+            type="text"
+            inputMode="numeric"
+            size={8}
+            value={seed}
+            onChange={(e) => setSeed(e.target.value)}
+            onBlur={applySeed}
+            onKeyDown={(e) => e.key === 'Enter' && applySeed()}
+          />
+        </label>
+        <button
+          type="button"
+          className="fl-button"
+          onClick={() => onReset({ seed: Math.floor(Math.random() * 100_000) })}
+          disabled={busy}
+          aria-label="Pick a random seed"
+        >
+          New seed
+        </button>
+        <label>
+          Variant{' '}
+          <select value={request.variant} onChange={(e) => onReset({ variant: e.target.value })} disabled={busy}>
+            {info.variants.map((v) => (
+              <option key={v.name} value={v.name}>
+                {v.label}
+                {v.naive ? ' (naive)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={request.compare}
+            onChange={(e) => onReset({ compare: e.target.checked })}
+            disabled={busy || request.variant === 'correct'}
+          />{' '}
+          Side by side with the correct one
+        </label>
+      </div>
+      <div className="fl-controls" role="group" aria-label="Fault plan">
+        <label className="fl-plan">
+          Fault plan{' '}
+          <input
+            type="text"
+            value={plan}
+            spellCheck={false}
+            onChange={(e) => setPlan(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && applyPlan()}
+            placeholder="none"
+          />
+        </label>
+        <button type="button" className="fl-button" onClick={applyPlan} disabled={busy}>
+          Apply and reset
+        </button>
+      </div>
+      {problem && (
+        <p className="fl-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <p className="fl-live" aria-live="polite">
+        {copied}
+      </p>
+    </div>
+  );
+}
