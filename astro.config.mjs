@@ -11,6 +11,10 @@ export default defineConfig({
   base,
   trailingSlash: 'ignore',
   integrations: [mdx(), react()],
+  markdown: {
+    // High-contrast themes keep every token readable (WCAG AA) on both page themes.
+    shikiConfig: { themes: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' } },
+  },
   vite: {
     worker: { format: 'es' },
     optimizeDeps: { exclude: ['@electric-sql/pglite'] },

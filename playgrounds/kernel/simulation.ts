@@ -238,7 +238,7 @@ export class Simulation {
       this.trace.record({
         vt: this.now,
         actor,
-        kind: 'commit',
+        kind: rowsWritten > 0 ? 'commit' : 'read',
         label: options.describe ? options.describe(value) : label,
         ...(refs && refs.length > 0 ? { refs } : {}),
       });

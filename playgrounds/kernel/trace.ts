@@ -12,7 +12,8 @@ export type TraceKind =
   | 'start' // a process started (or restarted after a crash)
   | 'crash' // a process lost its memory and any open transaction
   | 'pause' // a process stopped running for a while (a long GC pause, a frozen VM)
-  | 'commit' // a database transaction committed
+  | 'commit' // a database transaction committed and wrote rows
+  | 'read' // a database transaction committed without writing anything (an empty poll)
   | 'rollback' // a database transaction rolled back
   | 'send' // a message left a process
   | 'append' // the broker stored a message

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OwnedDatabase } from '../../playgrounds/db/pglite.ts';
+import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
 import { Timeout, type ProcessContext } from '../../playgrounds/kernel/process.ts';
 import type { Simulation } from '../../playgrounds/kernel/simulation.ts';
+import { openTestDatabase } from './support/db.ts';
 import { eventsOf, freshSchema, runUntil, testSimulation, type TestSimOptions } from './support/sim.ts';
 
 let db: OwnedDatabase;
 
 beforeAll(async () => {
-  db = await openDatabase();
+  db = await openTestDatabase();
 }, 60_000);
 
 afterAll(async () => {
@@ -61,7 +62,9 @@ function consumer(s: Simulation, deliveries: string[], name = 'consumer', group 
         const delivery = await reader.next(500);
         if (!delivery) continue;
         deliveries.push(`life ${ctx.incarnation}: ${delivery.record.id} (delivery ${delivery.deliveryCount})`);
-        await ctx.tx('apply', { schema: 'x' }, (q) => q.query('INSERT INTO applied (consumer, message_id) VALUES ($1, $2)', [ctx.name, delivery.record.id]));
+        await ctx.tx('apply', { schema: 'x' }, (q) =>
+          q.query('INSERT INTO applied (consumer, message_id) VALUES ($1, $2)', [ctx.name, delivery.record.id]),
+        );
         ctx.crashPoint('before_commit');
         await reader.commit(delivery);
         ctx.crashPoint('after_commit');
@@ -87,7 +90,9 @@ describe('publishing', () => {
     producer(s, [10], outcomes);
     await runUntil(s, 1_000);
     expect(outcomes).toEqual(['m0 acked after 10 ms']);
-    expect(s.broker.records(TOPIC)).toMatchObject([{ id: 'm0', key: 'order-0', type: 'Thing', payload: { i: 0 }, offset: 0, refs: ['msg:0'] }]);
+    expect(s.broker.records(TOPIC)).toMatchObject([
+      { id: 'm0', key: 'order-0', type: 'Thing', payload: { i: 0 }, offset: 0, refs: ['msg:0'] },
+    ]);
     expect(eventsOf(s, 'append').map((e) => e.vt)).toEqual([15]);
   });
 

@@ -128,11 +128,9 @@ describe('FaultInjector: partitions', () => {
   it('cuts links added during the run', () => {
     const faults = injector('');
     faults.addPartition('broker', 'relay-2', 100, 50);
-    expect([faults.isCut('relay-2', 'broker', 99), faults.isCut('relay-2', 'broker', 100), faults.isCut('relay-2', 'broker', 150)]).toEqual([
-      false,
-      true,
-      false,
-    ]);
+    expect([faults.isCut('relay-2', 'broker', 99), faults.isCut('relay-2', 'broker', 100), faults.isCut('relay-2', 'broker', 150)]).toEqual(
+      [false, true, false],
+    );
   });
 });
 

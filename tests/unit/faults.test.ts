@@ -68,13 +68,17 @@ describe('parsePlan and formatPlan', () => {
     expect(parsed('crash:order-service@after_commit_before_publish')).toEqual([
       { kind: 'crash', process: 'order-service', trigger: { point: 'after_commit_before_publish', hit: 1 } },
     ]);
-    expect(parsed('crash:relay-1@after_claim*3')).toEqual([{ kind: 'crash', process: 'relay-1', trigger: { point: 'after_claim', hit: 3 } }]);
+    expect(parsed('crash:relay-1@after_claim*3')).toEqual([
+      { kind: 'crash', process: 'relay-1', trigger: { point: 'after_claim', hit: 3 } },
+    ]);
     expect(parsed('crash:relay-1@1500ms')).toEqual([{ kind: 'crash', process: 'relay-1', trigger: { atMs: 1500 } }]);
     expect(parsed('lose-ack:publish*1')).toEqual([{ kind: 'lose-ack', channel: 'publish', trigger: { nth: 1 } }]);
     expect(parsed('drop:deliver@2.5s')).toEqual([{ kind: 'drop', channel: 'deliver', trigger: { afterMs: 2500 } }]);
     expect(parsed('delay:publish*2+300ms')).toEqual([{ kind: 'delay', channel: 'publish', trigger: { nth: 2 }, durationMs: 300 }]);
     expect(parsed('pause:relay-1@2s+4s')).toEqual([{ kind: 'pause', process: 'relay-1', atMs: 2000, durationMs: 4000 }]);
-    expect(parsed('partition:relay-1~broker@1s+3s')).toEqual([{ kind: 'partition', a: 'relay-1', b: 'broker', atMs: 1000, durationMs: 3000 }]);
+    expect(parsed('partition:relay-1~broker@1s+3s')).toEqual([
+      { kind: 'partition', a: 'relay-1', b: 'broker', atMs: 1000, durationMs: 3000 },
+    ]);
     expect(parsed('mtbf:relay-2+5s')).toEqual([{ kind: 'mtbf', process: 'relay-2', meanMs: 5000 }]);
   });
 
@@ -177,27 +181,35 @@ describe('parsePlan on bad input', () => {
     const grammarChars = fc.constantFrom(...'@*+~:,.0123456789msabz_- '.split(''));
     const mutation = fc.oneof(
       fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
-      fc.record({ op: fc.constant('insert' as const), at: fc.nat(), char: fc.oneof(grammarChars, fc.string({ minLength: 1, maxLength: 1 })) }),
+      fc.record({
+        op: fc.constant('insert' as const),
+        at: fc.nat(),
+        char: fc.oneof(grammarChars, fc.string({ minLength: 1, maxLength: 1 })),
+      }),
       fc.record({ op: fc.constant('replace' as const), at: fc.nat(), char: grammarChars }),
       fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 10 }) }),
     );
     fc.assert(
-      fc.property(plan.filter((faults) => faults.length > 0), fc.array(mutation, { minLength: 1, maxLength: 4 }), (faults, mutations) => {
-        let text = formatPlan(faults);
-        for (const m of mutations) {
-          const at = m.at % (text.length + 1);
-          if (m.op === 'delete') text = text.slice(0, at) + text.slice(at + 1);
-          else if (m.op === 'insert') text = text.slice(0, at) + m.char + text.slice(at);
-          else if (m.op === 'replace') text = text.slice(0, at) + m.char + text.slice(at + 1);
-          else text = text.slice(0, at) + text.slice(at, at + m.length) + text.slice(at);
-        }
-        const result = parsePlan(text);
-        if (!result.ok) {
-          expect(result.error.length).toBeGreaterThan(0);
-          return;
-        }
-        expect(parsePlan(formatPlan(result.value))).toEqual(result);
-      }),
+      fc.property(
+        plan.filter((faults) => faults.length > 0),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        (faults, mutations) => {
+          let text = formatPlan(faults);
+          for (const m of mutations) {
+            const at = m.at % (text.length + 1);
+            if (m.op === 'delete') text = text.slice(0, at) + text.slice(at + 1);
+            else if (m.op === 'insert') text = text.slice(0, at) + m.char + text.slice(at);
+            else if (m.op === 'replace') text = text.slice(0, at) + m.char + text.slice(at + 1);
+            else text = text.slice(0, at) + text.slice(at, at + m.length) + text.slice(at);
+          }
+          const result = parsePlan(text);
+          if (!result.ok) {
+            expect(result.error.length).toBeGreaterThan(0);
+            return;
+          }
+          expect(parsePlan(formatPlan(result.value))).toEqual(result);
+        },
+      ),
       { numRuns: 1_000 },
     );
   });
@@ -209,7 +221,10 @@ describe('parsePlan on bad input', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: PLAN_LIMITS.timeMs }), (ms) => {
         const seconds = `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}s`;
-        expect(parsePlan(`crash:relay-1@${seconds}`)).toEqual({ ok: true, value: [{ kind: 'crash', process: 'relay-1', trigger: { atMs: ms } }] });
+        expect(parsePlan(`crash:relay-1@${seconds}`)).toEqual({
+          ok: true,
+          value: [{ kind: 'crash', process: 'relay-1', trigger: { atMs: ms } }],
+        });
       }),
       { numRuns: 1_000 },
     );

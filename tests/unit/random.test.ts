@@ -27,19 +27,25 @@ describe('RandomStreams', () => {
 
   it('keeps streams independent: drawing from one never shifts another (common random numbers)', () => {
     fc.assert(
-      fc.property(seeds, streamNames, streamNames, fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 6 }), (seed, name, other, bursts) => {
-        fc.pre(name !== other);
-        const alone = draw(new RandomStreams(seed).stream(name), bursts.length + 1);
-        const streams = new RandomStreams(seed);
-        // Interleave bursts of draws on another stream between the draws on `name`.
-        const interleaved: number[] = [];
-        for (const burst of bursts) {
-          draw(streams.stream(other), burst);
+      fc.property(
+        seeds,
+        streamNames,
+        streamNames,
+        fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 6 }),
+        (seed, name, other, bursts) => {
+          fc.pre(name !== other);
+          const alone = draw(new RandomStreams(seed).stream(name), bursts.length + 1);
+          const streams = new RandomStreams(seed);
+          // Interleave bursts of draws on another stream between the draws on `name`.
+          const interleaved: number[] = [];
+          for (const burst of bursts) {
+            draw(streams.stream(other), burst);
+            interleaved.push(streams.stream(name).nextUint32());
+          }
           interleaved.push(streams.stream(name).nextUint32());
-        }
-        interleaved.push(streams.stream(name).nextUint32());
-        expect(interleaved).toEqual(alone);
-      }),
+          expect(interleaved).toEqual(alone);
+        },
+      ),
     );
   });
 
@@ -90,7 +96,9 @@ describe('Random', () => {
     fc.assert(
       fc.property(randoms, fc.integer({ min: -1e9, max: 1e9 }), fc.nat({ max: 1e9 }), (random, min, width) => {
         const max = min + width;
-        return Array.from({ length: 50 }, () => random.int(min, max)).every((value) => Number.isInteger(value) && value >= min && value <= max);
+        return Array.from({ length: 50 }, () => random.int(min, max)).every(
+          (value) => Number.isInteger(value) && value >= min && value <= max,
+        );
       }),
     );
   });
@@ -114,9 +122,7 @@ describe('Random', () => {
 
   it('draws floats in [0, 1)', () => {
     fc.assert(
-      fc.property(randoms, (random) =>
-        Array.from({ length: 200 }, () => random.float()).every((value) => value >= 0 && value < 1),
-      ),
+      fc.property(randoms, (random) => Array.from({ length: 200 }, () => random.float()).every((value) => value >= 0 && value < 1)),
     );
   });
 

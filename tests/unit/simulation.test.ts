@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OwnedDatabase } from '../../playgrounds/db/pglite.ts';
+import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
 import { Crash, type ProcessContext } from '../../playgrounds/kernel/process.ts';
 import type { Simulation } from '../../playgrounds/kernel/simulation.ts';
+import { openTestDatabase } from './support/db.ts';
 import { eventsOf, freshSchema, runUntil, testSimulation, type TestSimOptions } from './support/sim.ts';
 
 let db: OwnedDatabase;
 
 beforeAll(async () => {
-  db = await openDatabase();
+  db = await openTestDatabase();
 }, 60_000);
 
 afterAll(async () => {
@@ -126,16 +127,16 @@ describe('crashes and restarts', () => {
   it('rolls back the transaction a crash point interrupts, and restarts the process after its delay with a fresh memory', async () => {
     await rowsTable();
     const s = sim({ plan: 'crash:writer@mid_insert' });
-    const lives: Array<{ incarnation: number; at: number; remembered: string | undefined }> = [];
+    const lives: Array<{ incarnation: number; at: number; memory: string[] }> = [];
     s.spawn(
       'writer',
       async (ctx) => {
-        let remembered: string | undefined;
-        lives.push({ incarnation: ctx.incarnation, at: ctx.now(), remembered });
-        remembered = 'about to insert';
+        const memory: string[] = [];
+        memory.push(`woke in life ${ctx.incarnation}`);
+        lives.push({ incarnation: ctx.incarnation, at: ctx.now(), memory: [...memory] });
         await ctx.sleep(20);
         await ctx.tx('insert row', { schema: 'x' }, async (q) => {
-          await q.query('INSERT INTO rows (note) VALUES ($1)', [`${remembered} in life ${ctx.incarnation}`]);
+          await q.query('INSERT INTO rows (note) VALUES ($1)', [memory.join('; ')]);
           ctx.crashPoint('mid_insert');
         });
       },
@@ -153,10 +154,10 @@ describe('crashes and restarts', () => {
     const restart = eventsOf(s, 'start', 'writer')[1];
     expect(restart).toMatchObject({ vt: 20 + RESTART.restartDelayMs, label: 'restarted', cause: crash!.seq });
     expect(lives).toEqual([
-      { incarnation: 1, at: 0, remembered: undefined },
-      { incarnation: 2, at: 320, remembered: undefined },
+      { incarnation: 1, at: 0, memory: ['woke in life 1'] },
+      { incarnation: 2, at: 320, memory: ['woke in life 2'] },
     ]);
-    expect(await notes()).toEqual(['about to insert in life 2']);
+    expect(await notes()).toEqual(['woke in life 2']);
     expect(eventsOf(s, 'commit', 'writer')).toHaveLength(1);
   });
 
@@ -232,9 +233,8 @@ describe('crashes and restarts', () => {
       },
       RESTART,
     );
-    let pausedAt300: boolean | undefined;
     await runUntil(s, 300);
-    pausedAt300 = s.isPaused('ticker');
+    const pausedAt300 = s.isPaused('ticker');
     await runUntil(s, 700);
 
     expect(ticks).toEqual(['1@50', '1@100', '1@600', '1@650', '1@700']);
@@ -295,6 +295,7 @@ describe('process context', () => {
     s.spawn(
       'dice',
       async (ctx) => {
+        await ctx.sleep(1);
         rolls.push(ctx.random().int(1, 1_000_000));
         ctx.crashPoint('rolled');
       },

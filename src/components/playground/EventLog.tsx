@@ -51,7 +51,7 @@ export function EventLog({
               Showing the last {LOG_SIZE} of {events.length} events{older ? `, after step ${older.seq}` : ''}.
             </p>
           )}
-          <div className="fl-log__box" ref={boxRef} tabIndex={0} role="region" aria-label="Event log entries">
+          <div className="fl-log__box" ref={boxRef} tabIndex={0} role="group" aria-label="Event log entries">
             <table className="fl-table fl-log__table">
               <thead>
                 <tr>

@@ -21,7 +21,7 @@ function ViolationRows({ violations, title }: { violations: readonly Violation[]
   const columns = [...new Set(violations.flatMap((violation) => Object.keys(violation.row)))];
   if (columns.length === 0) return null;
   return (
-    <div className="fl-table-scroll" tabIndex={0} role="region" aria-label={`Rows that break “${title}”`}>
+    <div className="fl-table-scroll" tabIndex={0} role="group" aria-label={`Rows that break “${title}”`}>
       <table className="fl-table">
         <thead>
           <tr>

@@ -16,9 +16,9 @@ const TABLES: Record<string, string[]> = {
   outbox: ['orders', 'outbox', 'inbox', 'reservations', 'stock', 'applied', 'idempotency_keys', 'delivered'],
 };
 
-function initialRequest(info: PatternInfo, presetId: string): { request: RunRequest; run: boolean; errors: string[] } {
+/** The run a link asks for, when the page's `play` parameter names this playground; else the preset. */
+function requestFrom(info: PatternInfo, presetId: string, query: URLSearchParams): { request: RunRequest; run: boolean; errors: string[] } {
   const preset = info.presets.find((p) => p.id === presetId)!;
-  const query = typeof window === 'undefined' ? new URLSearchParams() : new URLSearchParams(window.location.search);
   const linked = query.get('play') === presetId;
   const { spec, errors } = readReplay(info, preset, linked ? query : new URLSearchParams());
   return {
@@ -56,9 +56,9 @@ function useReducedMotion(): boolean {
 export function Playground({ presetId, info }: { presetId: string; info: PatternInfo }) {
   const preset = info.presets.find((p) => p.id === presetId);
   if (!preset) throw new Error(`no playground ${presetId} in ${info.id}`);
-  const initial = useMemo(() => initialRequest(info, presetId), [info, presetId]);
-  const playground = usePlaygroundRun(info, initial.request, initial.run);
-  const { state, progress, report, events, error, notice } = playground.view;
+  const initial = useMemo(() => requestFrom(info, presetId, new URLSearchParams()), [info, presetId]);
+  const playground = usePlaygroundRun(info, initial.request, () => requestFrom(info, presetId, new URLSearchParams(window.location.search)));
+  const { state, progress, report, events, error, notice, linkErrors } = playground.view;
   const [highlight, setHighlight] = useState<{ side: number; seq: number }>();
   const [faultError, setFaultError] = useState<string | null>(null);
   const [inspectorSide, setInspectorSide] = useState(0);
@@ -103,11 +103,11 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
         </span>
       </header>
       <p className="fl-playground__prompt">{preset.prompt}</p>
-      {initial.errors.length > 0 && (
+      {linkErrors.length > 0 && (
         <div className="fl-notice" role="alert">
           <p>This link had values the playground could not use, so it used its own instead:</p>
           <ul>
-            {initial.errors.map((e) => (
+            {linkErrors.map((e) => (
               <li key={e}>{e}</li>
             ))}
           </ul>

@@ -23,7 +23,7 @@ function statusText(outcome: Outcome): string {
 function ResultTable({ answer }: { answer: Extract<QueryAnswer, { ok: true }> }) {
   if (answer.columns.length === 0) return null;
   return (
-    <div className="fl-table-scroll fl-sql__result" tabIndex={0} role="region" aria-label="Query result">
+    <div className="fl-table-scroll fl-sql__result" tabIndex={0} role="group" aria-label="Query result">
       <table className="fl-table">
         <thead>
           <tr>

@@ -15,6 +15,8 @@ export interface RunView {
   events: TraceEvent[][];
   error: string | undefined;
   notice: string | undefined;
+  /** Values in the page's link that could not be used (each replaced by the preset's). */
+  linkErrors: string[];
 }
 
 function workerError(error: unknown): string {
@@ -26,13 +28,19 @@ function workerError(error: unknown): string {
  * faults, and polls the worker once per animation frame while it runs (never more often), so
  * the page only draws and the worker does all the work.
  */
-export function usePlaygroundRun(info: PatternInfo, initial: RunRequest, runOnOpen: boolean) {
+export function usePlaygroundRun(
+  info: PatternInfo,
+  initial: RunRequest,
+  /** Reads the page's link after hydration (never during it, so server and client render alike). */
+  fromLocation: () => { request: RunRequest; run: boolean; errors: string[] },
+) {
   const [snapshot, send] = useMachine(playgroundLifecycle);
   const [progress, setProgress] = useState<BootProgress>({ stage: 'download', loadedBytes: 0, totalBytes: 0 });
   const [report, setReport] = useState<PlaygroundReport>();
   const [events, setEvents] = useState<TraceEvent[][]>([]);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [linkErrors, setLinkErrors] = useState<string[]>([]);
   const request = useRef(initial);
   const cursors = useRef<number[]>([]);
   const polling = useRef(false);
@@ -98,13 +106,16 @@ export function usePlaygroundRun(info: PatternInfo, initial: RunRequest, runOnOp
   useEffect(() => {
     let cancelled = false;
     const listen = (p: BootProgress) => !cancelled && setProgress(p);
+    const linked = fromLocation();
+    request.current = linked.request;
+    setLinkErrors(linked.errors);
     const shared = playgroundWorker(listen);
     shared.ready
       .then(async () => {
         if (cancelled) return;
         send({ type: 'BOOTED' });
         await open(request.current);
-        if (runOnOpen) {
+        if (linked.run) {
           send({ type: 'RUN' });
           await api().finish(request.current.instanceId);
           await poll();
@@ -141,7 +152,7 @@ export function usePlaygroundRun(info: PatternInfo, initial: RunRequest, runOnOp
   const state = snapshot.value as LifecycleState;
 
   return {
-    view: { state, progress, report, events, error, notice } satisfies RunView,
+    view: { state, progress, report, events, error, notice, linkErrors } satisfies RunView,
     request: request.current,
     run: () => {
       send({ type: 'RUN' });

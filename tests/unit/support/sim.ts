@@ -47,5 +47,7 @@ export function eventsOf(sim: Simulation, kind: TraceKind, actor?: string): Trac
 
 /** Drops and recreates a physical schema with the given DDL (run inside it). */
 export async function freshSchema(db: Database, schema: string, ddl: string): Promise<void> {
-  await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema}; ${ddl}; SET search_path TO public;`);
+  await db.exec(
+    `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema}; ${ddl}; SET search_path TO public;`,
+  );
 }
