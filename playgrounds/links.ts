@@ -17,11 +17,12 @@ export interface LinkTarget {
   variants: Pattern['variants'];
   headlineNaive: string;
   catalog: FaultCatalog;
+  presets: readonly PlaygroundPreset[];
 }
 
 /** The link-relevant facts of a full pattern definition. */
 export function linkTarget(pattern: Pattern): LinkTarget {
-  return { ...pattern, catalog: pattern.faultCatalog('*', defaultParams(pattern)) };
+  return { ...pattern, catalog: pattern.faultCatalog('*', defaultParams(pattern)), presets: pattern.playgrounds };
 }
 
 export interface ReplaySpec {
@@ -41,7 +42,9 @@ function encodeValue(value: string): string {
 
 /** The path and query that replay a run (prefix it with the site's base path). */
 export function replayPath(pattern: LinkTarget, spec: ReplaySpec): string {
-  const defaults = defaultParams(pattern);
+  // The reader starts from the preset's parameters, so only differences from those need writing.
+  const preset = pattern.presets.find((p) => p.id === spec.play);
+  const defaults = { ...defaultParams(pattern), ...preset?.params };
   const query: Array<[string, string]> = [
     ['play', spec.play],
     ['seed', String(spec.seed)],

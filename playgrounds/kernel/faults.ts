@@ -52,10 +52,12 @@ export function formatMs(ms: number): string {
 }
 
 function parseMs(text: string, what: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text);
-  if (!match) throw new PlanError(`${what} "${text}" must look like 1500ms or 2s`);
-  const value = Number(match[1]) * (match[2] === 's' ? 1000 : 1);
-  if (!Number.isInteger(value)) throw new PlanError(`${what} "${text}" must be a whole number of milliseconds`);
+  const match = /^(\d{1,9})(?:\.(\d{1,3}))?(ms|s)$/.exec(text);
+  if (!match) throw new PlanError(`${what} "${text}" must look like 1500ms or 2s (at most three decimals)`);
+  const [, whole, fraction, unit] = match;
+  // Digits, not float arithmetic: 16.1s must be exactly 16100 ms.
+  if (unit === 'ms' && fraction !== undefined) throw new PlanError(`${what} "${text}" must be a whole number of milliseconds`);
+  const value = unit === 's' ? Number(whole) * 1000 + Number((fraction ?? '').padEnd(3, '0')) : Number(whole);
   if (value > PLAN_LIMITS.timeMs) throw new PlanError(`${what} "${text}" is longer than a day`);
   return value;
 }
@@ -111,8 +113,10 @@ function parseFault(text: string): Fault {
       const process = parseName(rest.slice(0, at), 'process');
       const when = rest.slice(at + 1);
       if (/^\d/.test(when)) return { kind, process, trigger: { atMs: parseMs(when, 'time') } };
-      const [point, nth] = when.split('*');
-      return { kind, process, trigger: { point: parseName(point ?? '', 'crash point'), hit: nth === undefined ? 1 : parseNth(nth) } };
+      const star = when.indexOf('*');
+      const point = star < 0 ? when : when.slice(0, star);
+      const hit = star < 0 ? 1 : parseNth(when.slice(star + 1));
+      return { kind, process, trigger: { point: parseName(point, 'crash point'), hit } };
     }
     case 'pause': {
       const [head, durationMs] = splitDuration(rest, true, text);

@@ -86,7 +86,8 @@ export function resolveParams(pattern: Pick<Pattern, 'params'>, given: Record<st
   for (const [name, raw] of Object.entries(given)) {
     const spec = pattern.params.find((p) => p.name === name);
     if (!spec) return { ok: false, error: `unknown parameter "${name}" (${pattern.params.map((p) => p.name).join(', ')})` };
-    const value = typeof raw === 'number' ? raw : Number(raw);
+    // Only plain decimal numbers: Number('') is 0 and Number('0x10') is 16, neither meant.
+    const value = typeof raw === 'number' ? raw : /^-?\d+(\.\d+)?$/.test(String(raw)) ? Number(raw) : Number.NaN;
     if (!Number.isFinite(value) || value < spec.min || value > spec.max || (value - spec.min) % spec.step !== 0) {
       return { ok: false, error: `${spec.label} must be between ${spec.min} and ${spec.max} in steps of ${spec.step}, got "${String(raw)}"` };
     }

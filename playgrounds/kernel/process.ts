@@ -79,6 +79,8 @@ export class ProcessRuntime {
     this.incarnation += 1;
     this.alive = true;
     this.crashed = false;
+    // A pause froze the old process; the new one starts unfrozen.
+    this.pausedUntilMs = 0;
     this.pending = undefined;
     const incarnation = this.incarnation;
     const ctx = new ProcessContext(this, incarnation);

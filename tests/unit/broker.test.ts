@@ -2,13 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
 import { Timeout, type ProcessContext } from '../../playgrounds/kernel/process.ts';
 import type { Simulation } from '../../playgrounds/kernel/simulation.ts';
-import { openTestDatabase } from './support/db.ts';
+import { testDatabase } from '../support/database.ts';
 import { eventsOf, freshSchema, runUntil, testSimulation, type TestSimOptions } from './support/sim.ts';
 
 let db: OwnedDatabase;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
+  db = await testDatabase();
 }, 60_000);
 
 afterAll(async () => {

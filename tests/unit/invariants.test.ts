@@ -2,13 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
 import { InvariantBook, sqlInvariant, traceInvariant, type CheckContext, type Invariant } from '../../playgrounds/kernel/invariants.ts';
 import { Trace } from '../../playgrounds/kernel/trace.ts';
-import { openTestDatabase } from './support/db.ts';
+import { testDatabase } from '../support/database.ts';
 import { freshSchema } from './support/sim.ts';
 
 let db: OwnedDatabase;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
+  db = await testDatabase();
 }, 60_000);
 
 afterAll(async () => {

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
 import { Crash, type ProcessContext } from '../../playgrounds/kernel/process.ts';
 import type { Simulation } from '../../playgrounds/kernel/simulation.ts';
-import { openTestDatabase } from './support/db.ts';
+import { testDatabase } from '../support/database.ts';
 import { eventsOf, freshSchema, runUntil, testSimulation, type TestSimOptions } from './support/sim.ts';
 
 let db: OwnedDatabase;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
+  db = await testDatabase();
 }, 60_000);
 
 afterAll(async () => {
@@ -330,6 +330,28 @@ describe('process context', () => {
     expect(await notes()).toEqual([]);
     expect(eventsOf(s, 'rollback')[0]?.label).toMatch(/^bad insert: .*null/);
     expect(eventsOf(s, 'crash')).toEqual([]);
+  });
+
+  it('records a transaction that wrote rows as a commit and one that wrote nothing as a read; only a commit calls for safety checks', async () => {
+    await rowsTable();
+    const s = sim();
+    s.spawn(
+      'worker',
+      async (ctx) => {
+        await ctx.tx('poll', { schema: 'x' }, (q) => q.query('SELECT * FROM rows'));
+        await ctx.tx('update nothing', { schema: 'x' }, (q) => q.query(`UPDATE rows SET note = 'x' WHERE false`));
+        await ctx.tx('insert', { schema: 'x' }, (q) => q.query(`INSERT INTO rows (note) VALUES ('one')`));
+      },
+      RESTART,
+    );
+    const stepsThatCommitted: string[] = [];
+    while (s.pending) {
+      await s.step();
+      if (s.committedInStep) stepsThatCommitted.push(s.trace.all().at(-1)?.label ?? '');
+    }
+    expect(eventsOf(s, 'read').map((e) => e.label)).toEqual(['poll', 'update nothing']);
+    expect(eventsOf(s, 'commit').map((e) => e.label)).toEqual(['insert']);
+    expect(stepsThatCommitted).toEqual(['insert']);
   });
 
   it('adds up counters', () => {

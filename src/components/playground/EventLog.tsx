@@ -3,6 +3,7 @@ import type { TraceEvent } from '../../../playgrounds/kernel/trace.ts';
 import { formatSeconds } from './format.ts';
 
 const LOG_SIZE = 200;
+const FOLLOW_SLACK_PX = 24;
 
 /**
  * The timeline as text: the recent events in a collapsible, scrollable table. It is how a
@@ -19,6 +20,8 @@ export function EventLog({
 }) {
   const [open, setOpen] = useState(false);
   const boxRef = useRef<HTMLDivElement>(null);
+  // Follow new events like a terminal does, until the reader scrolls up to read older ones.
+  const followRef = useRef(true);
 
   // A jump request is a request to see the step, so the log opens for it.
   useEffect(() => {
@@ -27,9 +30,15 @@ export function EventLog({
 
   useEffect(() => {
     const box = boxRef.current;
+    if (open && box && followRef.current) box.scrollTop = box.scrollHeight;
+  }, [open, events.length]);
+
+  useEffect(() => {
+    const box = boxRef.current;
     if (!open || highlightSeq === undefined || !box) return;
     const row = box.querySelector(`[data-seq="${highlightSeq}"]`);
     if (!row) return;
+    followRef.current = false;
     // Scroll the box alone: scrollIntoView would also move the page away from the diagram.
     const offset = row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
     box.scrollTo({ top: offset - box.clientHeight / 2, behavior: reducedMotion ? 'auto' : 'smooth' });
@@ -51,7 +60,17 @@ export function EventLog({
               Showing the last {LOG_SIZE} of {events.length} events{older ? `, after step ${older.seq}` : ''}.
             </p>
           )}
-          <div className="fl-log__box" ref={boxRef} tabIndex={0} role="group" aria-label="Event log entries">
+          <div
+            className="fl-log__box"
+            ref={boxRef}
+            tabIndex={0}
+            role="group"
+            aria-label="Event log entries"
+            onScroll={(event) => {
+              const box = event.currentTarget;
+              followRef.current = box.scrollHeight - box.scrollTop - box.clientHeight < FOLLOW_SLACK_PX;
+            }}
+          >
             <table className="fl-table fl-log__table">
               <thead>
                 <tr>
