@@ -51,7 +51,10 @@ type RowValue = string | number | boolean | null;
 function plainRow(row: Record<string, unknown>): Record<string, RowValue> {
   const out: Record<string, RowValue> = {};
   for (const [key, value] of Object.entries(row)) {
-    out[key] = value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
+    if (value === null || value === undefined) out[key] = null;
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+    else if (typeof value === 'bigint') out[key] = value.toString();
+    else out[key] = JSON.stringify(value);
   }
   return out;
 }
@@ -92,7 +95,7 @@ export function traceInvariant(spec: {
   kind: 'safety' | 'liveness';
   check: (events: readonly TraceEvent[]) => Violation[];
 }): Invariant {
-  return { ...spec, check: async ({ trace }) => spec.check(trace.all()) };
+  return { ...spec, check: ({ trace }) => Promise.resolve(spec.check(trace.all())) };
 }
 
 /** Tracks the results of a run's invariants as checks come in. */

@@ -158,7 +158,7 @@ export class PatternRun {
       return 'random crashes can only be planned before the run starts';
     } else {
       recorded = { ...fault, trigger: { afterMs: atMs } };
-      this.sim.faults.addMessageFault(recorded as Extract<Fault, { channel: string }>);
+      this.sim.faults.addMessageFault(recorded);
     }
     this.injected.push(recorded);
     return null;

@@ -140,7 +140,7 @@ export class Simulation {
 
   /** Runs the next event (or fires a due timed fault). Returns false when nothing is left. */
   async step(): Promise<boolean> {
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     this.committedInStep = false;
     const next = this.queue.peek();
     const timed = this.faults.nextTimed();
@@ -162,8 +162,12 @@ export class Simulation {
     }
     this.now = next.vt;
     await next.run();
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     return true;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
   }
 
   private fireTimed(action: TimedAction): void {

@@ -16,7 +16,9 @@ export async function downloadAll(urls: string[], onProgress: (progress: BootPro
       const length = Number(response.headers.get('content-length') ?? 0);
       const encoded = response.headers.get('content-encoding');
       // A compressed body's length is not the length of what we read, so leave it unknown.
-      totals[i] = encoded && encoded !== 'identity' ? 0 : length;
+      let total = encoded && encoded !== 'identity' ? 0 : length;
+      let received = 0;
+      totals[i] = total;
       if (!response.body) return response.blob();
       const reader = response.body.getReader();
       const chunks: Uint8Array[] = [];
@@ -24,8 +26,10 @@ export async function downloadAll(urls: string[], onProgress: (progress: BootPro
         const { done, value } = await reader.read();
         if (done) break;
         chunks.push(value);
-        loaded[i]! += value.byteLength;
-        if (totals[i]! < loaded[i]!) totals[i] = 0;
+        received += value.byteLength;
+        if (total < received) total = 0;
+        loaded[i] = received;
+        totals[i] = total;
         report();
       }
       return new Blob(chunks as BlobPart[]);

@@ -209,17 +209,17 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
     if (!parsed.ok) return parsed.error;
     if (parsed.value.length !== 1) return 'inject one fault at a time';
     const fault = parsed.value[0]!;
-    return this.exclusive(async () => {
+    return this.exclusive(() => {
       for (const run of session.runs) {
         const error = run.intervene(fault);
-        if (error) return error;
+        if (error) return Promise.resolve(error);
       }
-      return null;
+      return Promise.resolve(null);
     });
   }
 
-  async poll(instanceId: string, cursors: number[]): Promise<PlaygroundReport> {
-    return this.report(instanceId, cursors);
+  poll(instanceId: string, cursors: number[]): Promise<PlaygroundReport> {
+    return Promise.resolve(this.report(instanceId, cursors));
   }
 
   private report(instanceId: string, cursors: number[]): PlaygroundReport {
@@ -245,7 +245,7 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
     const run = session.runs[side];
     const db = this.db;
     if (!run || !db) return { ok: false, error: 'no such side' };
-    return this.exclusive(() => readOnlyQuery(db, Object.values(run.schemas), sql, this.env.nowMs));
+    return this.exclusive(() => readOnlyQuery(db, Object.values(run.schemas), sql, () => this.env.nowMs()));
   }
 
   close(instanceId: string): void {
