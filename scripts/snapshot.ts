@@ -21,6 +21,11 @@ if (existsSync(target) && existsSync(stamp) && readFileSync(stamp, 'utf8') === e
   const db = await openDatabase();
   const blob = await db.dumpSnapshot();
   await db.close();
+  // Prove the snapshot boots and takes writes before shipping it.
+  const check = await openDatabase({ snapshot: blob });
+  await check.exec('CREATE SCHEMA snapshot_check; CREATE TABLE snapshot_check.t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v jsonb)');
+  await check.transaction((tx) => tx.query(`INSERT INTO snapshot_check.t (v) VALUES ('{}'::jsonb)`));
+  await check.close();
   mkdirSync(dirname(target), { recursive: true });
   mkdirSync(dirname(stamp), { recursive: true });
   writeFileSync(target, Buffer.from(await blob.arrayBuffer()));

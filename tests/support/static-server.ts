@@ -36,6 +36,10 @@ export async function serveStatic(root: string, base = '/'): Promise<StaticSite>
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     const found = existsSync(file);
     if (!found) file = join(root, '404.html');
+    if (!existsSync(file)) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     const compress = /gzip/.test(String(request.headers['accept-encoding'])) && !file.endsWith('.tgz');
     response.writeHead(found ? 200 : 404, { 'content-type': type, ...(compress ? { 'content-encoding': 'gzip' } : { 'content-length': statSync(file).size }) });

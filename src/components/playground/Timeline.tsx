@@ -1,9 +1,10 @@
-import { memo, useEffect, useId, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef } from 'react';
 import type { TraceEvent } from '../../../playgrounds/kernel/trace.ts';
 import { EventLog } from './EventLog.tsx';
 import { formatSeconds } from './format.ts';
-import { Glyph, TimelineLegend } from './timeline-glyphs.tsx';
-import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, layoutTimeline, type ArrowKind, type TimelineLayout } from './timeline-layout.ts';
+import { TimelineLegend } from './timeline-glyphs.tsx';
+import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, layoutTimeline, type ArrowKind } from './timeline-layout.ts';
+import { MarkLayer } from './timeline-marks.tsx';
 import { useElementWidth } from './use-element-width.ts';
 
 const FALLBACK_WIDTH = 640;
@@ -23,37 +24,6 @@ export interface TimelineProps {
   label: string;
   reducedMotion: boolean;
 }
-
-/** Arrows and marks: the expensive part, redrawn only when the layout changes, not on every tick of "now". */
-const MarkLayer = memo(function MarkLayer({ layout, idPrefix }: { layout: TimelineLayout; idPrefix: string }) {
-  return (
-    <>
-      <g className="fl-tl-arrows">
-        {layout.arrows.map((arrow) => (
-          <line
-            key={`${arrow.kind}-${arrow.fromSeq}-${arrow.toSeq}`}
-            className={`fl-arrow fl-arrow--${arrow.kind}`}
-            x1={arrow.x1}
-            y1={arrow.y1}
-            x2={arrow.x2}
-            y2={arrow.y2}
-            markerEnd={`url(#${idPrefix}-${arrow.kind})`}
-          />
-        ))}
-      </g>
-      <g className="fl-tl-marks">
-        {layout.marks.map((mark) => (
-          <g key={mark.seq} transform={`translate(${mark.x} ${mark.y})`}>
-            <title>{`t=${formatSeconds(mark.vt)} ${mark.actor}: ${mark.label}`}</title>
-            {/* A wider transparent target makes the tooltip reachable on tiny glyphs. */}
-            <circle className="fl-tl-hit" r={6} />
-            <Glyph kind={mark.kind} />
-          </g>
-        ))}
-      </g>
-    </>
-  );
-});
 
 function laneLabel(name: string): { text: string; squeeze: boolean } {
   const text = name.length > LANE_LABEL_MAX ? `${name.slice(0, LANE_LABEL_MAX - 1)}…` : name;
