@@ -4,12 +4,15 @@ import tseslint from 'typescript-eslint';
 const nondeterminism = 'Determinism is a law: take time, randomness and timers from the kernel (ctx.now, ctx.random, ctx.sleep).';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.astro/**', 'node_modules/**', 'public/**', '**/*.astro', 'content/**'] },
+  { ignores: ['dist/**', '.astro/**', '.cache/**', 'bench-results/**', 'node_modules/**', 'public/**', '**/*.astro', 'content/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       '@typescript-eslint/no-floating-promises': 'error',
     },
@@ -39,7 +42,8 @@ export default tseslint.config(
         'error',
         { selector: "NewExpression[callee.name='Date']", message: nondeterminism },
         {
-          selector: 'TemplateLiteral > TemplateElement[value.raw=/\\b(now|random|clock_timestamp|gen_random_uuid|statement_timestamp|transaction_timestamp)\\s*\\(/i]',
+          selector:
+            'TemplateLiteral > TemplateElement[value.raw=/\\b(now|random|clock_timestamp|gen_random_uuid|statement_timestamp|transaction_timestamp)\\s*\\(/i]',
           message: 'SQL must not read the real clock or randomness: pass the virtual time as a parameter.',
         },
         {

@@ -80,7 +80,8 @@ function parseArgs(argv: string[]): Options {
 function printHuman(outcome: RunOutcome, base: string): void {
   const verdict = outcome.ok ? 'ok    ' : 'BROKEN';
   console.log(`${verdict} seed ${outcome.seed} ${outcome.variant} [${outcome.plan || 'no faults'}] trace ${outcome.traceHash}`);
-  for (const inv of outcome.invariants) if (!inv.ok) console.log(`         ✗ ${inv.name}: ${inv.violations} violation(s), e.g. ${inv.first ?? '?'}`);
+  for (const inv of outcome.invariants)
+    if (!inv.ok) console.log(`         ✗ ${inv.name}: ${inv.violations} violation(s), e.g. ${inv.first ?? '?'}`);
   if (!outcome.ok) console.log(`         replay: ${base}${outcome.link}`);
 }
 
@@ -111,9 +112,17 @@ async function main(): Promise<number> {
   const broken = outcomes.filter((o) => !o.ok);
   const correctBroken = broken.filter((o) => !o.naive);
   if (options.json) {
-    console.log(JSON.stringify({ runs: outcomes, summary: { runs: outcomes.length, broken: broken.length, peakRssBytes: process.resourceUsage().maxRSS * 1024 } }, null, 2));
+    console.log(
+      JSON.stringify(
+        { runs: outcomes, summary: { runs: outcomes.length, broken: broken.length, peakRssBytes: process.resourceUsage().maxRSS * 1024 } },
+        null,
+        2,
+      ),
+    );
   } else {
-    console.log(`\n${outcomes.length} run(s), ${broken.length} broke an invariant${correctBroken.length > 0 ? ` — ${correctBroken.length} of them with the CORRECT variant` : ''}`);
+    console.log(
+      `\n${outcomes.length} run(s), ${broken.length} broke an invariant${correctBroken.length > 0 ? ` — ${correctBroken.length} of them with the CORRECT variant` : ''}`,
+    );
   }
   return correctBroken.length > 0 ? 1 : 0;
 }

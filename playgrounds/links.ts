@@ -83,7 +83,8 @@ export function readReplay(pattern: LinkTarget, preset: PlaygroundPreset, query:
   if (variant !== null) {
     const found = resolveVariant(pattern, variant);
     if (found) spec.variant = found.name;
-    else errors.push(`variant "${variant}" is not one of naive, ${pattern.variants.map((v) => v.name).join(', ')}; using ${preset.variant}`);
+    else
+      errors.push(`variant "${variant}" is not one of naive, ${pattern.variants.map((v) => v.name).join(', ')}; using ${preset.variant}`);
   }
   const compare = query.get('compare');
   if (compare !== null) {

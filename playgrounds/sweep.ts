@@ -27,7 +27,9 @@ export interface RunOutcome {
 export function sweepPlan(pattern: Pattern, variant: string, params: Params, seed: number): string {
   const { workloadMs } = pattern.timing(params);
   const random = new RandomStreams(seed).stream('sweep-plan');
-  return formatPlan(randomPlan(random, pattern.faultCatalog(variant, params), { windowMs: workloadMs, maxFaults: 4, maxNth: 12, maxOutageMs: 3_000 }));
+  return formatPlan(
+    randomPlan(random, pattern.faultCatalog(variant, params), { windowMs: workloadMs, maxFaults: 4, maxNth: 12, maxOutageMs: 3_000 }),
+  );
 }
 
 /** Runs one seed headless to the end, checking safety invariants after every commit. */
@@ -60,7 +62,15 @@ export async function runOnce(
     ok: results.every((r) => r.ok === true),
     traceHash: run.sim.trace.hash(),
     events: run.sim.trace.length,
-    link: replayPath(linkTarget(pattern), { play, seed: options.seed, variant: options.variant, compare: false, faults: options.plan, params: options.params, run: true }),
+    link: replayPath(linkTarget(pattern), {
+      play,
+      seed: options.seed,
+      variant: options.variant,
+      compare: false,
+      faults: options.plan,
+      params: options.params,
+      run: true,
+    }),
   };
 }
 

@@ -12,7 +12,9 @@ import { openDatabase } from '../playgrounds/db/pglite.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'public', 'pgdata', 'snapshot.tgz');
 const stamp = join(root, '.cache', 'snapshot.version');
-const engineVersion = (JSON.parse(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }).version;
+const engineVersion = (
+  JSON.parse(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 if (existsSync(target) && existsSync(stamp) && readFileSync(stamp, 'utf8') === engineVersion) {
   console.log(`snapshot for PGlite ${engineVersion} is up to date`);
@@ -23,7 +25,9 @@ if (existsSync(target) && existsSync(stamp) && readFileSync(stamp, 'utf8') === e
   await db.close();
   // Prove the snapshot boots and takes writes before shipping it.
   const check = await openDatabase({ snapshot: blob });
-  await check.exec('CREATE SCHEMA snapshot_check; CREATE TABLE snapshot_check.t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v jsonb)');
+  await check.exec(
+    'CREATE SCHEMA snapshot_check; CREATE TABLE snapshot_check.t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v jsonb)',
+  );
   await check.transaction((tx) => tx.query(`INSERT INTO snapshot_check.t (v) VALUES ('{}'::jsonb)`));
   await check.close();
   mkdirSync(dirname(target), { recursive: true });

@@ -91,7 +91,14 @@ export class Broker {
     const sim = this.sim;
     const { networkLatencyMs: latency, publishTimeoutMs } = sim.settings;
     const refs = message.refs ?? [];
-    const sendSeq = sim.trace.record({ vt: sim.now, actor: runtime.name, kind: 'send', label: `publish ${message.type}`, to: 'broker', refs });
+    const sendSeq = sim.trace.record({
+      vt: sim.now,
+      actor: runtime.name,
+      kind: 'send',
+      label: `publish ${message.type}`,
+      to: 'broker',
+      refs,
+    });
     const fate = sim.faults.messageFate('publish', sim.now);
     for (const fired of fate.fired) sim.trace.record({ vt: sim.now, actor: 'network', kind: 'fault', label: fired, cause: sendSeq, refs });
     const cut = sim.faults.isCut(runtime.name, 'broker', sim.now);
@@ -100,7 +107,14 @@ export class Broker {
         sim.trace.record({ vt: sim.now, actor: runtime.name, kind: 'timeout', label: `no ack for ${message.type}`, cause: sendSeq, refs }),
       );
       if (fate.drop || cut) {
-        sim.trace.record({ vt: sim.now, actor: 'network', kind: 'drop', label: cut ? 'link to broker is cut' : `lost ${message.type}`, cause: sendSeq, refs });
+        sim.trace.record({
+          vt: sim.now,
+          actor: 'network',
+          kind: 'drop',
+          label: cut ? 'link to broker is cut' : `lost ${message.type}`,
+          cause: sendSeq,
+          refs,
+        });
         return;
       }
       const arrive = sim.now + latency + fate.delayMs;
@@ -109,7 +123,14 @@ export class Broker {
         this.append(topic, { ...rest, refs }, sendSeq);
         if (fate.duplicate) this.append(topic, { ...rest, refs }, sendSeq);
         if (fate.loseReply || sim.faults.isCut(runtime.name, 'broker', sim.now)) {
-          sim.trace.record({ vt: sim.now, actor: 'network', kind: 'drop', label: `lost the ack for ${message.type}`, cause: sendSeq, refs });
+          sim.trace.record({
+            vt: sim.now,
+            actor: 'network',
+            kind: 'drop',
+            label: `lost the ack for ${message.type}`,
+            cause: sendSeq,
+            refs,
+          });
           return;
         }
         runtime.wakeAt(sim.now + latency, token, incarnation, { value: undefined }, () =>
@@ -177,9 +198,17 @@ export class Consumer {
       const record = sim.faults.isCut(this.ctx.name, 'broker', sim.now) ? undefined : this.broker.nextAvailable(this.topic, this.positions);
       if (record) {
         const fate = sim.faults.messageFate('deliver', sim.now);
-        for (const fired of fate.fired) sim.trace.record({ vt: sim.now, actor: 'network', kind: 'fault', label: fired, cause: record.appendSeq, refs: record.refs });
+        for (const fired of fate.fired)
+          sim.trace.record({ vt: sim.now, actor: 'network', kind: 'fault', label: fired, cause: record.appendSeq, refs: record.refs });
         if (fate.drop) {
-          sim.trace.record({ vt: sim.now, actor: 'network', kind: 'drop', label: `lost delivery of ${record.type}`, cause: record.appendSeq, refs: record.refs });
+          sim.trace.record({
+            vt: sim.now,
+            actor: 'network',
+            kind: 'drop',
+            label: `lost delivery of ${record.type}`,
+            cause: record.appendSeq,
+            refs: record.refs,
+          });
           await this.ctx.sleep(sim.settings.redeliveryMs);
           continue;
         }
@@ -201,7 +230,9 @@ export class Consumer {
       const runtime = this.ctx.runtimeForKernel;
       const woken = await runtime.wait<boolean>(this.ctx.incarnation, (token) => {
         runtime.wakeAt(deadline, token, this.ctx.incarnation, { value: false });
-        this.broker.onAppend(this.topic, () => runtime.wakeAt(sim.now + sim.settings.networkLatencyMs, token, this.ctx.incarnation, { value: true }));
+        this.broker.onAppend(this.topic, () =>
+          runtime.wakeAt(sim.now + sim.settings.networkLatencyMs, token, this.ctx.incarnation, { value: true }),
+        );
       });
       if (!woken) return null;
     }
@@ -220,6 +251,14 @@ export class Consumer {
       return;
     }
     this.broker.commit(this.group, record);
-    sim.trace.record({ vt: sim.now, actor: this.ctx.name, kind: 'ack', label: `committed ${record.type}`, cause: record.appendSeq, refs: record.refs, to: 'broker' });
+    sim.trace.record({
+      vt: sim.now,
+      actor: this.ctx.name,
+      kind: 'ack',
+      label: `committed ${record.type}`,
+      cause: record.appendSeq,
+      refs: record.refs,
+      to: 'broker',
+    });
   }
 }

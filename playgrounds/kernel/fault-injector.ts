@@ -121,9 +121,7 @@ export class FaultInjector {
   /** True when the link between two nodes is cut at this instant. */
   isCut(a: string, b: string, nowMs: number): boolean {
     if (nowMs >= this.windowEndMs) return false;
-    return this.partitions.some(
-      (p) => ((p.a === a && p.b === b) || (p.a === b && p.b === a)) && nowMs >= p.fromMs && nowMs < p.untilMs,
-    );
+    return this.partitions.some((p) => ((p.a === a && p.b === b) || (p.a === b && p.b === a)) && nowMs >= p.fromMs && nowMs < p.untilMs);
   }
 }
 

@@ -156,7 +156,8 @@ function parseFault(text: string): Fault {
 export function parsePlan(text: string): ParseResult<Fault[]> {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === 'none') return { ok: true, value: [] };
-  if (trimmed.length > PLAN_LIMITS.textLength) return { ok: false, error: `the fault plan is longer than ${PLAN_LIMITS.textLength} characters` };
+  if (trimmed.length > PLAN_LIMITS.textLength)
+    return { ok: false, error: `the fault plan is longer than ${PLAN_LIMITS.textLength} characters` };
   const parts = trimmed.split(',').map((part) => part.trim());
   if (parts.length > PLAN_LIMITS.faults) return { ok: false, error: `a plan holds at most ${PLAN_LIMITS.faults} faults` };
   try {

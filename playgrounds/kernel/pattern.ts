@@ -81,7 +81,10 @@ export function defaultParams(pattern: Pick<Pattern, 'params'>): Params {
 }
 
 /** Checks and completes parameters; unknown names and out-of-range values come back as a message. */
-export function resolveParams(pattern: Pick<Pattern, 'params'>, given: Record<string, unknown>): { ok: true; value: Params } | { ok: false; error: string } {
+export function resolveParams(
+  pattern: Pick<Pattern, 'params'>,
+  given: Record<string, unknown>,
+): { ok: true; value: Params } | { ok: false; error: string } {
   const params = defaultParams(pattern);
   for (const [name, raw] of Object.entries(given)) {
     const spec = pattern.params.find((p) => p.name === name);
@@ -89,7 +92,10 @@ export function resolveParams(pattern: Pick<Pattern, 'params'>, given: Record<st
     // Only plain decimal numbers: Number('') is 0 and Number('0x10') is 16, neither meant.
     const value = typeof raw === 'number' ? raw : /^-?\d+(\.\d+)?$/.test(String(raw)) ? Number(raw) : Number.NaN;
     if (!Number.isFinite(value) || value < spec.min || value > spec.max || (value - spec.min) % spec.step !== 0) {
-      return { ok: false, error: `${spec.label} must be between ${spec.min} and ${spec.max} in steps of ${spec.step}, got "${String(raw)}"` };
+      return {
+        ok: false,
+        error: `${spec.label} must be between ${spec.min} and ${spec.max} in steps of ${spec.step}, got "${String(raw)}"`,
+      };
     }
     params[name] = value;
   }

@@ -199,9 +199,7 @@ export class ProcessContext {
   sleep(ms: number): Promise<void> {
     if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`sleep(${ms}): whole non-negative milliseconds only`);
     const at = this.sim.now + ms;
-    return this.runtime.wait<void>(this.incarnation, (token) =>
-      this.runtime.wakeAt(at, token, this.incarnation, { value: undefined }),
-    );
+    return this.runtime.wait<void>(this.incarnation, (token) => this.runtime.wakeAt(at, token, this.incarnation, { value: undefined }));
   }
 
   /** Passes a named crash point; the fault plan may crash the process right here. */

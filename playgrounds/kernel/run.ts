@@ -150,7 +150,13 @@ export class PatternRun {
       this.sim.inject(action);
     } else if (fault.kind === 'pause') {
       recorded = { ...fault, atMs };
-      this.sim.inject({ kind: 'pause', atMs, process: fault.process, durationMs: fault.durationMs, fault: `pause:${fault.process}@${atMs}ms` });
+      this.sim.inject({
+        kind: 'pause',
+        atMs,
+        process: fault.process,
+        durationMs: fault.durationMs,
+        fault: `pause:${fault.process}@${atMs}ms`,
+      });
     } else if (fault.kind === 'partition') {
       recorded = { ...fault, atMs };
       this.sim.faults.addPartition(fault.a, fault.b, atMs, fault.durationMs);

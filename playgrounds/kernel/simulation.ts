@@ -173,14 +173,25 @@ export class Simulation {
   private fireTimed(action: TimedAction): void {
     const runtime = this.processes.get(action.process);
     // A plan shared by both sides of a comparison may name a process only one side runs.
-    const faultSeq = this.trace.record({ vt: this.now, actor: action.process, kind: 'fault', label: runtime ? action.fault : `${action.fault} (no such process here)` });
+    const faultSeq = this.trace.record({
+      vt: this.now,
+      actor: action.process,
+      kind: 'fault',
+      label: runtime ? action.fault : `${action.fault} (no such process here)`,
+    });
     if (!runtime?.alive) return;
     if (action.kind === 'crash') {
       runtime.kill();
       this.crashProcess(runtime, 'killed', faultSeq);
     } else {
       runtime.pausedUntilMs = Math.max(runtime.pausedUntilMs, this.now + action.durationMs);
-      this.trace.record({ vt: this.now, actor: action.process, kind: 'pause', label: `frozen until ${runtime.pausedUntilMs} ms`, cause: faultSeq });
+      this.trace.record({
+        vt: this.now,
+        actor: action.process,
+        kind: 'pause',
+        label: `frozen until ${runtime.pausedUntilMs} ms`,
+        cause: faultSeq,
+      });
     }
   }
 
@@ -257,14 +268,20 @@ export class Simulation {
   }
 
   /** A request to an external service and its reply, through the faulty network. */
-  callService<T>(runtime: ProcessRuntime, incarnation: number, name: string, request: { op: string; payload: unknown; refs?: string[] }): Promise<T> {
+  callService<T>(
+    runtime: ProcessRuntime,
+    incarnation: number,
+    name: string,
+    request: { op: string; payload: unknown; refs?: string[] },
+  ): Promise<T> {
     const service = this.services.get(name);
     if (!service) throw new Error(`no service ${name}`);
     const refs = request.refs ?? [];
     const { networkLatencyMs: latency, callTimeoutMs } = this.settings;
     const sendSeq = this.trace.record({ vt: this.now, actor: runtime.name, kind: 'send', label: request.op, to: name, refs });
     const fate = this.faults.messageFate(name, this.now);
-    for (const fired of fate.fired) this.trace.record({ vt: this.now, actor: 'network', kind: 'fault', label: fired, cause: sendSeq, refs });
+    for (const fired of fate.fired)
+      this.trace.record({ vt: this.now, actor: 'network', kind: 'fault', label: fired, cause: sendSeq, refs });
     const cut = this.faults.isCut(runtime.name, name, this.now);
     return runtime.wait<T>(incarnation, (token) => {
       runtime.wakeAt(this.now + callTimeoutMs, token, incarnation, { error: new Timeout(`${name}.${request.op}`) }, () =>
@@ -279,7 +296,14 @@ export class Simulation {
         const reply = await service.handler(ctx, request);
         if (fate.duplicate) await service.handler(ctx, request);
         if (fate.loseReply || this.faults.isCut(runtime.name, name, this.now)) {
-          this.trace.record({ vt: this.now, actor: 'network', kind: 'drop', label: `lost the reply to ${request.op}`, cause: sendSeq, refs });
+          this.trace.record({
+            vt: this.now,
+            actor: 'network',
+            kind: 'drop',
+            label: `lost the reply to ${request.op}`,
+            cause: sendSeq,
+            refs,
+          });
           return;
         }
         runtime.wakeAt(this.now + latency, token, incarnation, { value: reply }, () =>

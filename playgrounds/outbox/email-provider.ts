@@ -25,7 +25,11 @@ export const emailProvider: ServiceHandler = async (ctx, request) => {
         );
         if ((rows[0] as { attempts: number }).attempts > 1) return { sent: false };
       }
-      await q.query(`INSERT INTO delivered (order_id, idempotency_key, delivered_vt) VALUES ($1, $2, $3)`, [orderId, idempotencyKey ?? null, ctx.now()]);
+      await q.query(`INSERT INTO delivered (order_id, idempotency_key, delivered_vt) VALUES ($1, $2, $3)`, [
+        orderId,
+        idempotencyKey ?? null,
+        ctx.now(),
+      ]);
       return { sent: true };
     },
     [`order:${orderId}`],

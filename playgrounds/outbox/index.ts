@@ -19,10 +19,30 @@ const PARTS: Record<string, { write: WriteStrategy; relay: 'lease' | 'naive' | n
 };
 
 const VARIANTS: readonly VariantSpec[] = [
-  { name: 'correct', label: 'Outbox + leased relay + inbox', naive: false, description: 'The order and its event commit together; relays claim rows with a lease; the consumer skips duplicates.' },
-  { name: 'commit-then-publish', label: 'Commit, then publish', naive: true, description: 'The service commits the order, then publishes the event itself. A crash in between loses the event.' },
-  { name: 'publish-then-commit', label: 'Publish, then commit', naive: true, description: 'The service publishes first, then commits. A refused or crashed commit leaves an event about nothing.' },
-  { name: 'no-lease-no-inbox', label: 'Relay without lease, consumer without inbox', naive: true, description: 'An outbox, but relays read and mark in separate transactions and the consumer trusts every delivery.' },
+  {
+    name: 'correct',
+    label: 'Outbox + leased relay + inbox',
+    naive: false,
+    description: 'The order and its event commit together; relays claim rows with a lease; the consumer skips duplicates.',
+  },
+  {
+    name: 'commit-then-publish',
+    label: 'Commit, then publish',
+    naive: true,
+    description: 'The service commits the order, then publishes the event itself. A crash in between loses the event.',
+  },
+  {
+    name: 'publish-then-commit',
+    label: 'Publish, then commit',
+    naive: true,
+    description: 'The service publishes first, then commits. A refused or crashed commit leaves an event about nothing.',
+  },
+  {
+    name: 'no-lease-no-inbox',
+    label: 'Relay without lease, consumer without inbox',
+    naive: true,
+    description: 'An outbox, but relays read and mark in separate transactions and the consumer trusts every delivery.',
+  },
 ];
 
 const RESTART = { restartDelayMs: 500 };

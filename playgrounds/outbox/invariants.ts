@@ -11,7 +11,8 @@ export const outboxInvariants: readonly Invariant[] = [
   sqlInvariant({
     name: 'no-lost-events',
     title: 'No lost events',
-    description: 'Once things settle, every order the shop accepted has its stock reserved and its confirmation email sent, and every cancelled order has its stock released.',
+    description:
+      'Once things settle, every order the shop accepted has its stock reserved and its confirmation email sent, and every cancelled order has its stock released.',
     kind: 'liveness',
     sql: (s) => `
       SELECT o.id AS order_id, 'accepted, but no stock was ever reserved' AS problem
@@ -32,7 +33,8 @@ export const outboxInvariants: readonly Invariant[] = [
   sqlInvariant({
     name: 'no-phantom-events',
     title: 'No phantom events',
-    description: 'No service ever acts on an order that does not exist (yet, or at all): no reservation, email or applied event without its order.',
+    description:
+      'No service ever acts on an order that does not exist (yet, or at all): no reservation, email or applied event without its order.',
     kind: 'safety',
     sql: (s) => `
       SELECT a.order_id, 'inventory acted on ' || a.event_type || ' for an order that does not exist' AS problem, a.seq AS n

@@ -15,7 +15,11 @@ const EMAIL_RETRY_MS = 150;
 async function applyEvent(q: Queryable, event: OrderEvent, id: string, nowMs: number): Promise<void> {
   if (event.type === 'OrderPlaced') {
     await q.query(`INSERT INTO reservations (order_id, message_id, sku, qty, status, reserved_vt) VALUES ($1, $2, $3, $4, 'held', $5)`, [
-      event.orderId, id, event.sku, event.qty, nowMs,
+      event.orderId,
+      id,
+      event.sku,
+      event.qty,
+      nowMs,
     ]);
     await q.query(`UPDATE stock SET held = held + $2 WHERE sku = $1`, [event.sku, event.qty]);
   } else {
@@ -26,7 +30,11 @@ async function applyEvent(q: Queryable, event: OrderEvent, id: string, nowMs: nu
     for (const row of rows) await q.query(`UPDATE stock SET held = held - $2 WHERE sku = $1`, [row.sku, row.qty]);
   }
   await q.query(`INSERT INTO applied (order_id, message_id, event_type, version, applied_vt) VALUES ($1, $2, $3, $4, $5)`, [
-    event.orderId, id, event.type, event.version, nowMs,
+    event.orderId,
+    id,
+    event.type,
+    event.version,
+    nowMs,
   ]);
 }
 
@@ -59,15 +67,26 @@ export function inventoryConsumer(settings: ConsumerSettings) {
       const { record } = delivery;
       const event = record.payload as OrderEvent;
       const refs = [orderRef(event.orderId)];
-      const fresh = await ctx.tx(`apply ${event.type} ${event.orderId}`, { schema: 'inventory', refs, describe: (f) => (f ? `applied ${event.type} ${event.orderId}` : `skipped duplicate ${event.type} ${event.orderId}`) }, async (q) => {
-        if (settings.inbox) {
-          const { rows } = await q.query(`INSERT INTO inbox (consumer, message_id, received_vt) VALUES ('inventory', $1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [record.id, ctx.now()]);
-          if (rows.length === 0) return false;
-        }
-        await applyEvent(q, event, record.id, ctx.now());
-        ctx.crashPoint('mid_apply');
-        return true;
-      });
+      const fresh = await ctx.tx(
+        `apply ${event.type} ${event.orderId}`,
+        {
+          schema: 'inventory',
+          refs,
+          describe: (f) => (f ? `applied ${event.type} ${event.orderId}` : `skipped duplicate ${event.type} ${event.orderId}`),
+        },
+        async (q) => {
+          if (settings.inbox) {
+            const { rows } = await q.query(
+              `INSERT INTO inbox (consumer, message_id, received_vt) VALUES ('inventory', $1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+              [record.id, ctx.now()],
+            );
+            if (rows.length === 0) return false;
+          }
+          await applyEvent(q, event, record.id, ctx.now());
+          ctx.crashPoint('mid_apply');
+          return true;
+        },
+      );
       ctx.count(fresh ? 'applied' : 'duplicates skipped');
       ctx.crashPoint('after_apply_before_email');
       if (event.type === 'OrderPlaced') await sendConfirmation(ctx, event.orderId, settings.inbox ? record.id : undefined);

@@ -38,16 +38,24 @@ async function cancelOrder(q: Queryable, orderId: number): Promise<OrderEvent | 
 }
 
 async function appendToOutbox(q: Queryable, event: OrderEvent, nowMs: number): Promise<void> {
-  await q.query(
-    `INSERT INTO outbox (aggregate_type, aggregate_id, type, payload, created_vt) VALUES ('order', $1, $2, $3::jsonb, $4)`,
-    [String(event.orderId), event.type, JSON.stringify(event), nowMs],
-  );
+  await q.query(`INSERT INTO outbox (aggregate_type, aggregate_id, type, payload, created_vt) VALUES ('order', $1, $2, $3::jsonb, $4)`, [
+    String(event.orderId),
+    event.type,
+    JSON.stringify(event),
+    nowMs,
+  ]);
 }
 
 /** Publishes straight to the broker, as the naive strategies do; false if no ack came back. */
 async function publishDirectly(ctx: ProcessContext, event: OrderEvent): Promise<boolean> {
   try {
-    await ctx.publish(ORDERS_TOPIC, { key: String(event.orderId), id: messageId(event), type: event.type, payload: event, refs: [orderRef(event.orderId)] });
+    await ctx.publish(ORDERS_TOPIC, {
+      key: String(event.orderId),
+      id: messageId(event),
+      type: event.type,
+      payload: event,
+      refs: [orderRef(event.orderId)],
+    });
     return true;
   } catch (error) {
     // The naive service has nowhere to keep the event for a retry: it logs and moves on.

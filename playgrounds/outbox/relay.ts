@@ -42,7 +42,13 @@ RETURNING id`;
 
 async function publishRow(ctx: ProcessContext, row: OutboxRow): Promise<boolean> {
   try {
-    await ctx.publish(ORDERS_TOPIC, { key: row.aggregate_id, id: `outbox:${row.id}`, type: row.type, payload: row.payload, refs: [orderRef(row.aggregate_id)] });
+    await ctx.publish(ORDERS_TOPIC, {
+      key: row.aggregate_id,
+      id: `outbox:${row.id}`,
+      type: row.type,
+      payload: row.payload,
+      refs: [orderRef(row.aggregate_id)],
+    });
     return true;
   } catch (error) {
     if (error instanceof Timeout) return false;
@@ -61,7 +67,11 @@ export function outboxRelay(settings: RelaySettings) {
       const leaseUntil = ctx.now() + settings.leaseMs;
       const claimed = await ctx.tx(
         'claim outbox rows',
-        { schema: 'orders', refs: (rows) => (rows as OutboxRow[]).map((r) => orderRef(r.aggregate_id)), describe: (rows) => `claimed ${(rows as OutboxRow[]).length} rows` },
+        {
+          schema: 'orders',
+          refs: (rows) => (rows as OutboxRow[]).map((r) => orderRef(r.aggregate_id)),
+          describe: (rows) => `claimed ${(rows as OutboxRow[]).length} rows`,
+        },
         async (q) => (await q.query<OutboxRow>(CLAIM, [ctx.name, ctx.now(), settings.leaseMs, settings.batchSize])).rows,
       );
       if (claimed.length === 0) {
@@ -79,8 +89,10 @@ export function outboxRelay(settings: RelaySettings) {
       }
       ctx.crashPoint('after_publish_before_mark');
       if (published.length > 0) {
-        await ctx.tx('mark published', { schema: 'orders', refs: claimed.filter((r) => published.includes(r.id)).map((r) => orderRef(r.aggregate_id)) }, (q) =>
-          q.query(MARK, [ctx.name, ctx.now(), published, leaseUntil]),
+        await ctx.tx(
+          'mark published',
+          { schema: 'orders', refs: claimed.filter((r) => published.includes(r.id)).map((r) => orderRef(r.aggregate_id)) },
+          (q) => q.query(MARK, [ctx.name, ctx.now(), published, leaseUntil]),
         );
       }
     }
@@ -96,9 +108,18 @@ export function naiveRelay(settings: RelaySettings) {
     for (;;) {
       const rows = await ctx.tx(
         'read unpublished rows',
-        { schema: 'orders', refs: (rows) => (rows as OutboxRow[]).map((r) => orderRef(r.aggregate_id)), describe: (rows) => `read ${(rows as OutboxRow[]).length} rows` },
+        {
+          schema: 'orders',
+          refs: (rows) => (rows as OutboxRow[]).map((r) => orderRef(r.aggregate_id)),
+          describe: (rows) => `read ${(rows as OutboxRow[]).length} rows`,
+        },
         async (q) =>
-          (await q.query<OutboxRow>(`SELECT id::int AS id, aggregate_id, type, payload FROM outbox WHERE published_vt IS NULL ORDER BY id LIMIT $1`, [settings.batchSize])).rows,
+          (
+            await q.query<OutboxRow>(
+              `SELECT id::int AS id, aggregate_id, type, payload FROM outbox WHERE published_vt IS NULL ORDER BY id LIMIT $1`,
+              [settings.batchSize],
+            )
+          ).rows,
       );
       if (rows.length === 0) {
         await ctx.sleep(settings.pollIntervalMs);
@@ -111,8 +132,10 @@ export function naiveRelay(settings: RelaySettings) {
       }
       ctx.crashPoint('after_publish_before_mark');
       if (published.length > 0) {
-        await ctx.tx('mark published', { schema: 'orders', refs: rows.filter((r) => published.includes(r.id)).map((r) => orderRef(r.aggregate_id)) }, (q) =>
-          q.query(`UPDATE outbox SET published_vt = $1::bigint WHERE id = ANY($2::bigint[])`, [ctx.now(), published]),
+        await ctx.tx(
+          'mark published',
+          { schema: 'orders', refs: rows.filter((r) => published.includes(r.id)).map((r) => orderRef(r.aggregate_id)) },
+          (q) => q.query(`UPDATE outbox SET published_vt = $1::bigint WHERE id = ANY($2::bigint[])`, [ctx.now(), published]),
         );
       }
     }

@@ -4,12 +4,24 @@ import { resolveParams, type Pattern } from '../kernel/pattern.ts';
 import { PatternRun } from '../kernel/run.ts';
 import { describePattern } from '../describe.ts';
 import { patterns } from '../registry.ts';
-import type { BootProgress, PatternInfo, PlaygroundReport, PlaygroundWorkerApi, QueryAnswer, RunRequest, RunStatus, SideReport } from './api.ts';
+import type {
+  BootProgress,
+  PatternInfo,
+  PlaygroundReport,
+  PlaygroundWorkerApi,
+  QueryAnswer,
+  RunRequest,
+  RunStatus,
+  SideReport,
+} from './api.ts';
 import { readOnlyQuery } from './inspector.ts';
 
 /** The real clock and a way to yield, injected so the host also runs under Node in tests. */
 export interface HostEnvironment {
-  openDatabase(snapshotUrl: string | null, onProgress: (progress: BootProgress) => void): Promise<{ db: OwnedDatabase; fromSnapshot: boolean }>;
+  openDatabase(
+    snapshotUrl: string | null,
+    onProgress: (progress: BootProgress) => void,
+  ): Promise<{ db: OwnedDatabase; fromSnapshot: boolean }>;
   nowMs(): number;
   /** Lets pending messages (pause, poll, inject) in before the next slice of simulation. */
   yieldToEvents(): Promise<void>;
@@ -95,12 +107,23 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
       const list: PatternRun[] = [];
       for (const [side, variant] of variants.entries()) {
         const namespace = this.namespace(request.instanceId, side);
-        list.push(await PatternRun.create(pattern, db, namespace, { seed: request.seed, variant, plan: request.plan, params: params.value, safetyChecks: 'every-commit' }));
+        list.push(
+          await PatternRun.create(pattern, db, namespace, {
+            seed: request.seed,
+            variant,
+            plan: request.plan,
+            params: params.value,
+            safetyChecks: 'every-commit',
+          }),
+        );
       }
       return list;
     });
     this.sessions.set(request.instanceId, { request, pattern, runs, status: 'ready', speed: 2_000, targetVt: 0, lastTickMs: 0 });
-    return this.report(request.instanceId, runs.map(() => 0));
+    return this.report(
+      request.instanceId,
+      runs.map(() => 0),
+    );
   }
 
   private session(instanceId: string): Session {
@@ -134,9 +157,11 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
     const session = this.session(instanceId);
     if (session.status === 'running') session.status = 'paused';
     if (session.status === 'finished' || session.status === 'error') return;
-    await this.exclusive(() => this.guard(session, async () => {
-      for (const run of session.runs) await run.step();
-    }));
+    await this.exclusive(() =>
+      this.guard(session, async () => {
+        for (const run of session.runs) await run.step();
+      }),
+    );
     this.settle(session);
     if (session.status === 'ready') session.status = 'paused';
   }
@@ -146,7 +171,10 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
     session.speed = 0;
     this.play(instanceId);
     await session.loop;
-    return this.report(instanceId, session.runs.map(() => 0));
+    return this.report(
+      instanceId,
+      session.runs.map(() => 0),
+    );
   }
 
   async seek(instanceId: string, vt: number): Promise<void> {

@@ -11,7 +11,8 @@ function cell(value: unknown): Cell {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) return `\\x${[...value.slice(0, 32)].map((b) => b.toString(16).padStart(2, '0')).join('')}${value.length > 32 ? '…' : ''}`;
+  if (value instanceof Uint8Array)
+    return `\\x${[...value.slice(0, 32)].map((b) => b.toString(16).padStart(2, '0')).join('')}${value.length > 32 ? '…' : ''}`;
   return JSON.stringify(value);
 }
 
@@ -40,7 +41,9 @@ export async function readOnlyQuery(db: Database, schemas: string[], sql: string
   } catch (error) {
     if (error instanceof Answer) return error.answer;
     const message = error instanceof Error ? error.message : String(error);
-    const hint = /relation "(\w+)\.(\w+)" does not exist/.test(message) ? ' (tables are unqualified here: write outbox, not orders.outbox)' : '';
+    const hint = /relation "(\w+)\.(\w+)" does not exist/.test(message)
+      ? ' (tables are unqualified here: write outbox, not orders.outbox)'
+      : '';
     return { ok: false, error: message + hint };
   }
 }

@@ -23,9 +23,21 @@ const host = new PlaygroundHost({
     }),
   async openDatabase(snapshotUrl, onProgress) {
     const urls = [wasmUrl, dataUrl, ...(snapshotUrl ? [snapshotUrl] : [])];
-    const [wasm, fsBundle, snapshot] = await downloadAll(urls, onProgress);
+    // Compile the engine while it downloads, straight from the HTTP response: that also lets the
+    // browser cache the compiled code, so a second visit skips most of the compile.
+    let compiling: Promise<WebAssembly.Module | null> = Promise.resolve(null);
+    const [wasm, fsBundle, snapshot] = await downloadAll(
+      urls,
+      snapshotUrl ? __FAULTLINE_DOWNLOAD_BYTES__ : 0,
+      onProgress,
+      (url, response) => {
+        // A host that serves the wasm with the wrong MIME type makes streaming refuse: compile the bytes then.
+        if (url === wasmUrl) compiling = WebAssembly.compileStreaming(response.clone()).catch(() => null);
+        return response;
+      },
+    );
     onProgress({ stage: 'start', loadedBytes: 0, totalBytes: 0 });
-    const wasmModule = await WebAssembly.compile(await wasm!.arrayBuffer());
+    const wasmModule = (await compiling) ?? (await WebAssembly.compile(await wasm!.arrayBuffer()));
     const engine = { wasmModule, fsBundle: fsBundle! };
     if (snapshot) {
       try {

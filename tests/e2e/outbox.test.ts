@@ -78,13 +78,20 @@ describe('the transactional outbox article', () => {
   it('the correct variant holds, with the same trace hash as Node', async () => {
     const link = `${ARTICLE}?play=outbox-dual-write&seed=7&variant=correct&compare=0&faults=${DUAL_WRITE_PLAN}&run=1`;
     const db = await openDatabase();
-    const node = await runOnce(outboxPattern, db, { seed: 7, variant: 'correct', plan: DUAL_WRITE_PLAN, params: defaultParams(outboxPattern) });
+    const node = await runOnce(outboxPattern, db, {
+      seed: 7,
+      variant: 'correct',
+      plan: DUAL_WRITE_PLAN,
+      params: defaultParams(outboxPattern),
+    });
     await db.close();
     const { page, close } = await open(link);
     await playground(page, 'outbox-dual-write').scrollIntoViewIfNeeded();
     await waitForStatus(page, 'outbox-dual-write', 'finished');
     const root = playground(page, 'outbox-dual-write');
-    const verdicts = await root.locator('[data-side="main"] [data-invariant]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-ok')));
+    const verdicts = await root
+      .locator('[data-side="main"] [data-invariant]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-ok')));
     expect(verdicts).toHaveLength(outboxPattern.invariants.length);
     expect(verdicts.every((ok) => ok === 'true')).toBe(true);
     await expect(root.getAttribute('data-trace-hash')).resolves.toBe(node.traceHash);
@@ -111,10 +118,16 @@ describe('the transactional outbox article', () => {
     const hash = await root.getAttribute('data-trace-hash');
     const box = root.getByLabel(/read-only sql/i);
     await box.fill('DELETE FROM orders');
-    await root.getByRole('button', { name: /^run query$|^run$/i }).last().click();
+    await root
+      .getByRole('button', { name: /^run query$|^run$/i })
+      .last()
+      .click();
     await expect(root.locator('.fl-inspector [role="alert"], [role="alert"]').first().innerText()).resolves.toMatch(/read-only/i);
     await box.fill('SELECT count(*) AS n FROM orders');
-    await root.getByRole('button', { name: /^run query$|^run$/i }).last().click();
+    await root
+      .getByRole('button', { name: /^run query$|^run$/i })
+      .last()
+      .click();
     await expect(root.locator('table').last().innerText()).resolves.toMatch(/\b1[0-9]\b/);
     await expect(root.getAttribute('data-trace-hash')).resolves.toBe(hash);
     await close();

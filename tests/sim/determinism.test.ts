@@ -29,8 +29,20 @@ describe('a run is a pure function of its seed and fault plan', () => {
   });
 
   it('checking safety after every commit does not change the trace', async () => {
-    const fast = await runOnce(outboxPattern, db, { seed: 5, variant: 'no-lease-no-inbox', plan: 'lose-ack:publish*2', params, safetyChecks: 'end' });
-    const careful = await runOnce(outboxPattern, db, { seed: 5, variant: 'no-lease-no-inbox', plan: 'lose-ack:publish*2', params, safetyChecks: 'every-commit' });
+    const fast = await runOnce(outboxPattern, db, {
+      seed: 5,
+      variant: 'no-lease-no-inbox',
+      plan: 'lose-ack:publish*2',
+      params,
+      safetyChecks: 'end',
+    });
+    const careful = await runOnce(outboxPattern, db, {
+      seed: 5,
+      variant: 'no-lease-no-inbox',
+      plan: 'lose-ack:publish*2',
+      params,
+      safetyChecks: 'every-commit',
+    });
     expect(careful.traceHash).toBe(fast.traceHash);
   });
 

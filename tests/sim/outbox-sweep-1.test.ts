@@ -23,7 +23,13 @@ it(`the correct outbox holds every invariant over random fault schedules, seeds 
     const plan = sweepPlan(outboxPattern, 'correct', params, seed);
     const outcome = await runOnce(outboxPattern, db, { seed, variant: 'correct', plan, params });
     faultsFired += outcome.faultsInjected.length;
-    if (!outcome.ok) failures.push(`seed ${seed} [${plan}]: ${outcome.invariants.filter((i) => !i.ok).map((i) => `${i.name}: ${i.first}`).join('; ')} — ${outcome.link}`);
+    if (!outcome.ok)
+      failures.push(
+        `seed ${seed} [${plan}]: ${outcome.invariants
+          .filter((i) => !i.ok)
+          .map((i) => `${i.name}: ${i.first}`)
+          .join('; ')} — ${outcome.link}`,
+      );
   }
   expect(failures).toEqual([]);
   // A sweep whose faults never fire proves nothing.

@@ -42,7 +42,10 @@ export async function serveStatic(root: string, base = '/'): Promise<StaticSite>
     }
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     const compress = /gzip/.test(String(request.headers['accept-encoding'])) && !file.endsWith('.tgz');
-    response.writeHead(found ? 200 : 404, { 'content-type': type, ...(compress ? { 'content-encoding': 'gzip' } : { 'content-length': statSync(file).size }) });
+    response.writeHead(found ? 200 : 404, {
+      'content-type': type,
+      ...(compress ? { 'content-encoding': 'gzip' } : { 'content-length': statSync(file).size }),
+    });
     const stream = createReadStream(file);
     if (compress) stream.pipe(createGzip()).pipe(response);
     else stream.pipe(response);

@@ -57,7 +57,7 @@ export function EventLog({
         <>
           {hidden > 0 && (
             <p className="fl-log__note">
-              Showing the last {LOG_SIZE} of {events.length} events{older ? `, after step ${older.seq}` : ''}.
+              Showing {older ? `step ${older.seq} and ` : ''}the last {LOG_SIZE} of {events.length} events.
             </p>
           )}
           <div

@@ -1,36 +1,40 @@
 import type { TraceKind } from '../../../playgrounds/kernel/trace.ts';
 import type { ArrowKind } from './timeline-layout.ts';
 
-/** The shape drawn for one event kind, centred on the origin (the caller translates it). */
-export function Glyph({ kind }: { kind: TraceKind }) {
+/**
+ * The shape drawn for one event kind, centred on (x, y). Coordinates go into the geometry itself
+ * rather than a transform: a transform per mark gives the browser a paint layer node per mark,
+ * and thousands of those make every repaint slow.
+ */
+export function Glyph({ kind, x, y }: { kind: TraceKind; x: number; y: number }) {
   const className = `fl-glyph fl-glyph--${kind}`;
   switch (kind) {
     case 'commit':
     case 'rollback':
-      return <circle className={className} r={3.5} />;
+      return <circle className={className} cx={x} cy={y} r={3.5} />;
     case 'crash':
-      return <path className={className} d="M-4,-4L4,4M-4,4L4,-4" />;
+      return <path className={className} d={`M${x - 4},${y - 4}l8,8M${x - 4},${y + 4}l8,-8`} />;
     case 'start':
-      return <path className={className} d="M-3,-4.5L4.5,0L-3,4.5Z" />;
+      return <path className={className} d={`M${x - 3},${y - 4.5}l7.5,4.5l-7.5,4.5z`} />;
     case 'pause':
-      return <path className={className} d="M-2.5,-4.5V4.5M2.5,-4.5V4.5" />;
+      return <path className={className} d={`M${x - 2.5},${y - 4.5}v9M${x + 2.5},${y - 4.5}v9`} />;
     case 'fault':
-      return <path className={className} d="M0,-5.5L5,0L0,5.5L-5,0Z" />;
+      return <path className={className} d={`M${x},${y - 5.5}l5,5.5l-5,5.5l-5,-5.5z`} />;
     case 'drop':
-      return <path className={className} d="M-4.5,0H4.5" />;
+      return <path className={className} d={`M${x - 4.5},${y}h9`} />;
     case 'timeout':
-      return <rect className={className} x={-3.5} y={-3.5} width={7} height={7} />;
+      return <rect className={className} x={x - 3.5} y={y - 3.5} width={7} height={7} />;
     case 'effect':
-      return <path className={className} d="M0,-5.5L1.6,-1.7L5.5,-1.7L2.4,0.8L3.5,4.8L0,2.4L-3.5,4.8L-2.4,0.8L-5.5,-1.7L-1.6,-1.7Z" />;
+      return <path className={className} d={`M${x},${y - 5.5}l1.6,3.8h3.9l-3.1,2.5l1.1,4l-3.5,-2.4l-3.5,2.4l1.1,-4l-3.1,-2.5h3.9z`} />;
     case 'ack':
-      return <path className={className} d="M-3.5,0L-1,2.5L3.5,-2.5" />;
+      return <path className={className} d={`M${x - 3.5},${y}l2.5,2.5l4.5,-5`} />;
     case 'append':
-      return <rect className={className} x={-2.5} y={-2.5} width={5} height={5} />;
+      return <rect className={className} x={x - 2.5} y={y - 2.5} width={5} height={5} />;
     case 'phase':
-      return <path className={className} d="M0,-8V8" />;
+      return <path className={className} d={`M${x},${y - 8}v16`} />;
     case 'send':
     case 'receive':
-      return <circle className={className} r={2} />;
+      return <circle className={className} cx={x} cy={y} r={2} />;
   }
 }
 
@@ -61,7 +65,7 @@ export function TimelineLegend() {
       {KIND_ENTRIES.map(([kind, text]) => (
         <li key={kind}>
           <svg width="14" height="14" viewBox="-7 -7 14 14" aria-hidden="true">
-            <Glyph kind={kind} />
+            <Glyph kind={kind} x={0} y={0} />
           </svg>
           {text}
         </li>

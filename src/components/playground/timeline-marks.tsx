@@ -46,18 +46,18 @@ const MarkChunk = memo(function MarkChunk({ items }: { items: readonly TimelineM
   return (
     <g>
       {items.map((mark) => (
-        <g key={mark.seq} transform={`translate(${mark.x} ${mark.y})`}>
+        <g key={mark.seq}>
           <title>{`t=${formatSeconds(mark.vt)} ${mark.actor}: ${mark.label}`}</title>
           {/* A wider transparent target makes the tooltip reachable on tiny glyphs. */}
-          <circle className="fl-tl-hit" r={6} />
-          <Glyph kind={mark.kind} />
+          <circle className="fl-tl-hit" cx={mark.x} cy={mark.y} r={6} />
+          <Glyph kind={mark.kind} x={mark.x} y={mark.y} />
         </g>
       ))}
     </g>
   );
 }, sameItems);
 
-/** The arrows under the marks; `idPrefix` names this diagram's arrowhead markers. */
+/** Every arrow and mark of a layout, arrows underneath; `idPrefix` names this diagram's arrowhead markers. */
 export function MarkLayer({ layout, idPrefix }: { layout: TimelineLayout; idPrefix: string }) {
   return (
     <>

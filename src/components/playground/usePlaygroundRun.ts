@@ -149,7 +149,7 @@ export function usePlaygroundRun(
     return () => void unsubscribe();
   }, [open, poll, report]);
 
-  const state = snapshot.value as LifecycleState;
+  const state: LifecycleState = snapshot.value;
 
   return {
     view: { state, progress, report, events, error, notice, linkErrors } satisfies RunView,
