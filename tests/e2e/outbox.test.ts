@@ -133,6 +133,20 @@ describe('the transactional outbox article', () => {
     await close();
   });
 
+  it('a runaway query cannot hang the page: the worker is replaced and the run replayed exactly', async () => {
+    const { page, close } = await open(`${ARTICLE}?play=outbox-relay&run=1`);
+    const root = playground(page, 'outbox-relay');
+    await root.scrollIntoViewIfNeeded();
+    await waitForStatus(page, 'outbox-relay', 'finished');
+    const hash = await root.getAttribute('data-trace-hash');
+    await root.getByLabel(/read-only sql/i).fill('SELECT count(*) FROM generate_series(1, 100000000000)');
+    await root.getByRole('button', { name: /^run query$|^run$/i }).last().click();
+    await expect(root.locator('[role="alert"]').first().innerText({ timeout: 30_000 })).resolves.toMatch(/stopped after|restarted/i);
+    await waitForStatus(page, 'outbox-relay', 'finished');
+    await expect(root.getAttribute('data-trace-hash')).resolves.toBe(hash);
+    await close();
+  });
+
   it('passes an accessibility check, light and dark, and fits a 360 px screen', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const { page, close } = await open(`${ARTICLE}?play=outbox-dual-write&run=1`, { width: 360, colorScheme });

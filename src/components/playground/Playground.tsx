@@ -94,7 +94,7 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
       className="fl-playground"
       id={presetId}
       data-playground={presetId}
-      data-status={state}
+      data-status={state === 'resetting' ? 'booting' : state}
       {...(hash ? { 'data-trace-hash': hash } : {})}
       aria-labelledby={`${presetId}-title`}
     >

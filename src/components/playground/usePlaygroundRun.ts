@@ -137,6 +137,8 @@ export function usePlaygroundRun(
   // When another playground's runaway query replaced the worker, replay this run to where it was.
   useEffect(() => {
     const unsubscribe = onWorkerReplaced(async () => {
+      // A poll that was waiting on the old worker will never answer: start polling afresh.
+      polling.current = false;
       const vt = report?.sides[0]?.vt ?? 0;
       const plan = report?.sides[0]?.plan ?? request.current.plan;
       await playgroundWorker().ready;
