@@ -61,6 +61,8 @@ export class ProcessRuntime {
   incarnation = 0;
   alive = false;
   crashed = false;
+  /** Set when the process's body returned: it finished its work rather than crashing. */
+  done = false;
   pausedUntilMs = 0;
   private pending: PendingWait | undefined;
   private nextToken = 0;
@@ -96,6 +98,7 @@ export class ProcessRuntime {
   private finished(incarnation: number): void {
     if (incarnation !== this.incarnation) return;
     this.alive = false;
+    this.done = true;
     this.park();
   }
 

@@ -117,6 +117,11 @@ export class Simulation {
     return this.processes.get(name)?.alive ?? false;
   }
 
+  /** True when the process finished its work (its body returned) rather than crashed. */
+  isDone(name: string): boolean {
+    return this.processes.get(name)?.done ?? false;
+  }
+
   isPaused(name: string): boolean {
     return (this.processes.get(name)?.pausedUntilMs ?? 0) > this.now;
   }

@@ -58,7 +58,8 @@ export interface SideReport {
   traceHash?: string;
   counters: Record<string, number>;
   invariants: InvariantResult[];
-  processes: Array<{ name: string; alive: boolean; paused: boolean }>;
+  /** `done`: the process finished its work (not a crash); it is neither up nor down. */
+  processes: Array<{ name: string; alive: boolean; paused: boolean; done: boolean }>;
   /** The plan with the reader's interventions: what a copied link carries. */
   plan: string;
 }

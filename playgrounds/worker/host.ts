@@ -292,7 +292,12 @@ function sideReport(run: PatternRun, index: number): SideReport {
     ...(run.isFinished ? { traceHash: run.sim.trace.hash() } : {}),
     counters: Object.fromEntries(run.sim.counters),
     invariants: run.results.map((r) => ({ ...r, violations: [...r.violations] })),
-    processes: run.sim.processNames().map((name) => ({ name, alive: run.sim.isAlive(name), paused: run.sim.isPaused(name) })),
+    processes: run.sim.processNames().map((name) => ({
+      name,
+      alive: run.sim.isAlive(name),
+      paused: run.sim.isPaused(name),
+      done: run.sim.isDone(name),
+    })),
     plan: run.planText,
   };
 }

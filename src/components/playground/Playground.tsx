@@ -70,7 +70,6 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
   const live = state === 'ready' || state === 'running' || state === 'paused';
   const hash = state === 'finished' ? sides[0]?.traceHash : undefined;
   const variantLabel = (name: string) => info.variants.find((v) => v.name === name)?.label ?? name;
-  const lanes = sides[0]?.processes.map((p) => p.name) ?? [];
 
   const reset = (changes: Partial<RunRequest>) => {
     setFaultError(null);
@@ -153,7 +152,9 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
           />
           <FaultPanel
             catalog={info.catalog}
-            processes={sides[0]?.processes ?? []}
+            processes={sides.flatMap((side, i) =>
+              side.processes.filter((p) => !sides.slice(0, i).some((earlier) => earlier.processes.some((q) => q.name === p.name))),
+            )}
             disabled={!live}
             error={faultError}
             onInject={(fault) => void playground.inject(fault).then(setFaultError)}
@@ -167,7 +168,7 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
                 </h4>
                 <Timeline
                   events={events[i] ?? []}
-                  lanes={lanes}
+                  lanes={side.processes.map((p) => p.name)}
                   endMs={report?.endMs ?? 1}
                   workloadMs={report?.workloadMs ?? 1}
                   nowMs={side.vt}
