@@ -98,8 +98,6 @@ export interface PlaygroundWorkerApi {
   /** Runs exactly one event on each side. */
   step(instanceId: string): Promise<void>;
   setSpeed(instanceId: string, speed: number): void;
-  /** Runs to the end at full speed and resolves when finished. */
-  finish(instanceId: string): Promise<PlaygroundReport>;
   /** Runs (at full speed) until virtual time `vt`: how a replaced worker catches up with a replay. */
   seek(instanceId: string, vt: number): Promise<void>;
   /** Applies a fault now, on every side; returns an error message or null. */

@@ -42,7 +42,6 @@ interface Session {
   /** Virtual time the paced run is heading for. */
   targetVt: number;
   lastTickMs: number;
-  loop?: Promise<void>;
 }
 
 /**
@@ -138,7 +137,7 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
     session.status = 'running';
     session.targetVt = Math.max(...session.runs.map((r) => r.sim.now));
     session.lastTickMs = this.env.nowMs();
-    session.loop = this.runLoop(session);
+    void this.runLoop(session);
   }
 
   pause(instanceId: string): void {
@@ -164,17 +163,6 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
     );
     this.settle(session);
     if (session.status === 'ready') session.status = 'paused';
-  }
-
-  async finish(instanceId: string): Promise<PlaygroundReport> {
-    const session = this.session(instanceId);
-    session.speed = 0;
-    this.play(instanceId);
-    await session.loop;
-    return this.report(
-      instanceId,
-      session.runs.map(() => 0),
-    );
   }
 
   async seek(instanceId: string, vt: number): Promise<void> {

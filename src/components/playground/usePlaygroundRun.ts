@@ -1,5 +1,5 @@
 import { useMachine } from '@xstate/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import type { BootProgress, PatternInfo, PlaygroundReport, QueryAnswer, RunRequest, TraceEvent } from '../../../playgrounds/worker/api.ts';
 import { onWorkerReplaced, playgroundWorker, replaceWorker, stopListening } from '../../../playgrounds/worker/client.ts';
 import { playgroundLifecycle, type LifecycleState } from './lifecycle.ts';
@@ -51,8 +51,12 @@ export function usePlaygroundRun(
     (next: PlaygroundReport) => {
       setReport(next);
       if (next.events.some((batch) => batch.length > 0)) {
-        setEvents((previous) =>
-          next.events.map((batch, i) => (batch.length > 0 ? [...(previous[i] ?? []), ...batch] : (previous[i] ?? []))),
+        // Drawing the timelines is the heaviest work on the page: as a transition, React renders
+        // it in slices and keeps the main thread free for the reader (no long tasks).
+        startTransition(() =>
+          setEvents((previous) =>
+            next.events.map((batch, i) => (batch.length > 0 ? [...(previous[i] ?? []), ...batch] : (previous[i] ?? []))),
+          ),
         );
         cursors.current = next.events.map((batch, i) => (cursors.current[i] ?? 0) + batch.length);
       }
@@ -75,7 +79,9 @@ export function usePlaygroundRun(
     const tick = async () => {
       try {
         const next = await poll();
-        if (next.status === 'running') {
+        // Keep polling while it runs, and until every event has arrived (polls hand over a bounded batch).
+        const behind = next.sides.some((side, i) => (cursors.current[i] ?? 0) < side.traceLength);
+        if (next.status === 'running' || behind) {
           requestAnimationFrame(() => void tick());
           return;
         }
@@ -116,9 +122,11 @@ export function usePlaygroundRun(
         send({ type: 'BOOTED' });
         await open(request.current);
         if (linked.run) {
+          // Run at full speed, drawing as it goes, so the reader sees the run unfold.
+          await api().setSpeed(request.current.instanceId, 0);
           send({ type: 'RUN' });
-          await api().finish(request.current.instanceId);
-          await poll();
+          await api().play(request.current.instanceId);
+          follow();
         }
       })
       .catch((e: unknown) => {
@@ -145,11 +153,11 @@ export function usePlaygroundRun(
       await open({ ...request.current, plan });
       if (vt > 0) {
         await api().seek(request.current.instanceId, vt);
-        await poll();
       }
+      follow();
     });
     return () => void unsubscribe();
-  }, [open, poll, report]);
+  }, [open, follow, report]);
 
   const state: LifecycleState = snapshot.value;
 

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
+import { defaultParams } from '../../playgrounds/kernel/pattern.ts';
+import { outboxPattern } from '../../playgrounds/outbox/index.ts';
+import { runOnce } from '../../playgrounds/sweep.ts';
+import type { PlaygroundReport, RunRequest } from '../../playgrounds/worker/api.ts';
+import { PlaygroundHost } from '../../playgrounds/worker/host.ts';
+import { testDatabase } from '../support/database.ts';
+
+// The worker's host, driven the way the page drives it, but in Node (no comlink, no browser).
+let db: OwnedDatabase;
+let host: PlaygroundHost;
+beforeAll(async () => {
+  db = await testDatabase();
+  host = new PlaygroundHost({
+    openDatabase: () => Promise.resolve({ db, fromSnapshot: false }),
+    nowMs: () => performance.now(),
+    yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+  });
+  await host.boot(null);
+});
+afterAll(() => db.close());
+
+const params = defaultParams(outboxPattern);
+const request = (changes: Partial<RunRequest> = {}): RunRequest => ({
+  instanceId: 'test',
+  pattern: 'outbox',
+  seed: 7,
+  variant: 'commit-then-publish',
+  compare: true,
+  plan: 'crash:order-service@after_commit_before_publish*3',
+  params,
+  ...changes,
+});
+
+/** Plays at full speed and polls like the page until the run is over; returns every event. */
+async function playToEnd(instanceId: string): Promise<{ report: PlaygroundReport; events: number[] }> {
+  host.setSpeed(instanceId, 0);
+  host.play(instanceId);
+  let cursors = [0, 0];
+  for (;;) {
+    const report = await host.poll(instanceId, cursors);
+    cursors = report.events.map((batch, i) => (cursors[i] ?? 0) + batch.length);
+    if (report.status !== 'running' && report.sides.every((side, i) => cursors[i] === side.traceLength)) return { report, events: cursors };
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('the playground host', () => {
+  it('runs both sides of a comparison to the end with the same hashes as the CLI', async () => {
+    await host.open(request());
+    const { report, events } = await playToEnd('test');
+    expect(report.status).toBe('finished');
+    const [naive, correct] = report.sides;
+    expect(naive?.invariants.find((i) => i.name === 'no-lost-events')?.ok).toBe(false);
+    expect(correct?.invariants.every((i) => i.ok === true)).toBe(true);
+    const cli = await runOnce(outboxPattern, db, { seed: 7, variant: 'commit-then-publish', plan: request().plan, params });
+    expect(naive?.traceHash).toBe(cli.traceHash);
+    expect(events[0]).toBe(cli.events);
+  });
+
+  it('records an intervention into the plan, so the plan replays it exactly', async () => {
+    await host.open(request({ compare: false, variant: 'correct', plan: '' }));
+    await host.seek('test', 2_000);
+    expect(await host.inject('test', 'crash:relay-1@0ms')).toBeNull();
+    const { report } = await playToEnd('test');
+    const plan = report.sides[0]!.plan;
+    expect(plan).toMatch(/^crash:relay-1@\d+ms$/);
+    await host.open(request({ compare: false, variant: 'correct', plan }));
+    const replay = await playToEnd('test');
+    expect(replay.report.sides[0]!.traceHash).toBe(report.sides[0]!.traceHash);
+  });
+
+  it('refuses bad input with a message and keeps the current run', async () => {
+    await host.open(request({ compare: false }));
+    await expect(host.open(request({ plan: 'crash:ghost@after_claim' }))).rejects.toThrow(/no process "ghost"/);
+    await expect(host.open(request({ pattern: 'nope' }))).rejects.toThrow(/unknown pattern/);
+    await expect(host.open(request({ params: { ...params, orders: 10_000 } }))).rejects.toThrow(/between 4 and 60/);
+    expect(await host.inject('test', 'explode:everything')).toMatch(/unknown fault kind/);
+    expect(() => host.setSpeed('test', -1)).toThrow(/speed/);
+    const report = await host.poll('test', [0]);
+    expect(report.status).toBe('ready');
+  });
+
+  it('answers read-only queries and refuses writes without changing anything', async () => {
+    await host.open(request({ compare: false, variant: 'correct', plan: '' }));
+    await playToEnd('test');
+    const before = await host.query('test', 0, 'SELECT count(*)::int AS n FROM orders');
+    expect(before).toMatchObject({ ok: true, columns: ['n'] });
+    const write = await host.query('test', 0, 'DELETE FROM orders');
+    expect(write).toMatchObject({ ok: false });
+    expect(write.ok ? '' : write.error).toMatch(/read-only/);
+    const chained = await host.query('test', 0, 'SELECT 1; DELETE FROM orders');
+    expect(chained.ok).toBe(false);
+    const qualified = await host.query('test', 0, 'SELECT * FROM orders.outbox');
+    expect(qualified.ok ? '' : qualified.error).toMatch(/unqualified/);
+    expect(await host.query('test', 0, 'SELECT count(*)::int AS n FROM orders')).toEqual({ ...before, ms: expect.any(Number) as number });
+  });
+});
