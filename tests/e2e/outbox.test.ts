@@ -140,7 +140,10 @@ describe('the transactional outbox article', () => {
     await waitForStatus(page, 'outbox-relay', 'finished');
     const hash = await root.getAttribute('data-trace-hash');
     await root.getByLabel(/read-only sql/i).fill('SELECT count(*) FROM generate_series(1, 100000000000)');
-    await root.getByRole('button', { name: /^run query$|^run$/i }).last().click();
+    await root
+      .getByRole('button', { name: /^run query$|^run$/i })
+      .last()
+      .click();
     await expect(root.locator('[role="alert"]').first().innerText({ timeout: 30_000 })).resolves.toMatch(/stopped after|restarted/i);
     await waitForStatus(page, 'outbox-relay', 'finished');
     await expect(root.getAttribute('data-trace-hash')).resolves.toBe(hash);
