@@ -106,6 +106,9 @@ export class Broker {
       runtime.wakeAt(sim.now + publishTimeoutMs, token, incarnation, { error: new Timeout(`publish ${message.type}`) }, () =>
         sim.trace.record({ vt: sim.now, actor: runtime.name, kind: 'timeout', label: `no ack for ${message.type}`, cause: sendSeq, refs }),
       );
+      const arrive = sim.now + latency + fate.delayMs;
+      // Messages held back by a reorder go now, to land just behind this one.
+      for (const send of fate.released) send(arrive + 1);
       if (fate.drop || cut) {
         sim.trace.record({
           vt: sim.now,
@@ -117,8 +120,7 @@ export class Broker {
         });
         return;
       }
-      const arrive = sim.now + latency + fate.delayMs;
-      sim.schedule(arrive, () => {
+      const arrival = () => {
         const { refs: _refs, ...rest } = message;
         this.append(topic, { ...rest, refs }, sendSeq);
         if (fate.duplicate) this.append(topic, { ...rest, refs }, sendSeq);
@@ -136,7 +138,9 @@ export class Broker {
         runtime.wakeAt(sim.now + latency, token, incarnation, { value: undefined }, () =>
           sim.trace.record({ vt: sim.now, actor: runtime.name, kind: 'receive', label: `ack ${message.type}`, cause: sendSeq, refs }),
         );
-      });
+      };
+      if (fate.hold) sim.faults.holdBack('publish', (at) => sim.schedule(at, arrival));
+      else sim.schedule(arrive, arrival);
     });
   }
 
@@ -146,10 +150,10 @@ export class Broker {
   }
 
   /** The next record after the given positions, oldest append first. */
-  nextAvailable(topic: string, positions: number[]): BrokerRecord | undefined {
+  nextAvailable(topic: string, positions: number[], skipPartition?: number): BrokerRecord | undefined {
     let best: BrokerRecord | undefined;
     this.partitions(topic).forEach((log, p) => {
-      const record = log[positions[p] ?? 0];
+      const record = p === skipPartition ? undefined : log[positions[p] ?? 0];
       if (record && (!best || record.appendSeq < best.appendSeq)) best = record;
     });
     return best;
@@ -195,9 +199,11 @@ export class Consumer {
     const sim = this.sim;
     const deadline = sim.now + maxWaitMs;
     for (;;) {
-      const record = sim.faults.isCut(this.ctx.name, 'broker', sim.now) ? undefined : this.broker.nextAvailable(this.topic, this.positions);
+      let record = sim.faults.isCut(this.ctx.name, 'broker', sim.now) ? undefined : this.broker.nextAvailable(this.topic, this.positions);
       if (record) {
         const fate = sim.faults.messageFate('deliver', sim.now);
+        // A partition keeps its order, so a reorder lets another partition's next message go first.
+        if (fate.hold) record = this.broker.nextAvailable(this.topic, this.positions, record.partition) ?? record;
         for (const fired of fate.fired)
           sim.trace.record({ vt: sim.now, actor: 'network', kind: 'fault', label: fired, cause: record.appendSeq, refs: record.refs });
         if (fate.drop) {
@@ -245,7 +251,8 @@ export class Consumer {
     const fate = sim.faults.messageFate('ack', sim.now);
     for (const fired of fate.fired) sim.trace.record({ vt: sim.now, actor: 'network', kind: 'fault', label: fired, refs: record.refs });
     const lost = fate.drop || sim.faults.isCut(this.ctx.name, 'broker', sim.now);
-    await this.ctx.sleep(sim.settings.networkLatencyMs + fate.delayMs);
+    // A commit held back by a reorder simply arrives later.
+    await this.ctx.sleep(sim.settings.networkLatencyMs + fate.delayMs + (fate.hold ? sim.settings.redeliveryMs : 0));
     if (lost) {
       sim.trace.record({ vt: sim.now, actor: 'network', kind: 'drop', label: `lost the commit of ${record.type}`, refs: record.refs });
       return;

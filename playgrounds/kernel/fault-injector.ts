@@ -13,6 +13,10 @@ export interface MessageFate {
   duplicate: boolean;
   loseReply: boolean;
   delayMs: number;
+  /** Hold this message back until the next one on its channel has gone (see `holdBack`). */
+  hold: boolean;
+  /** Messages held back for this one: send each to arrive just after it, at the given time. */
+  released: Array<(arriveMs: number) => void>;
   /** The plan entries that fired, for the trace. */
   fired: string[];
 }
@@ -35,6 +39,7 @@ export class FaultInjector {
   private readonly messageFaults: MessageFault[];
   private readonly timed: TimedAction[] = [];
   private readonly partitions: Array<{ a: string; b: string; fromMs: number; untilMs: number }> = [];
+  private readonly held = new Map<string, Array<(arriveMs: number) => void>>();
 
   constructor(
     private readonly plan: FaultPlan,
@@ -104,7 +109,16 @@ export class FaultInjector {
   messageFate(channel: string, nowMs: number): MessageFate {
     const n = (this.channelCounts.get(channel) ?? 0) + 1;
     this.channelCounts.set(channel, n);
-    const fate: MessageFate = { drop: false, duplicate: false, loseReply: false, delayMs: 0, fired: [] };
+    const fate: MessageFate = {
+      drop: false,
+      duplicate: false,
+      loseReply: false,
+      delayMs: 0,
+      hold: false,
+      released: this.held.get(channel) ?? [],
+      fired: [],
+    };
+    this.held.delete(channel);
     if (nowMs >= this.windowEndMs) return fate;
     for (const entry of this.messageFaults) {
       if (entry.used || entry.fault.channel !== channel || !matches(entry.fault.trigger, n, nowMs)) continue;
@@ -113,9 +127,27 @@ export class FaultInjector {
       if (entry.fault.kind === 'drop') fate.drop = true;
       else if (entry.fault.kind === 'dup') fate.duplicate = true;
       else if (entry.fault.kind === 'lose-ack') fate.loseReply = true;
+      else if (entry.fault.kind === 'reorder') fate.hold = true;
       else if (entry.fault.kind === 'delay') fate.delayMs += entry.fault.durationMs;
     }
     return fate;
+  }
+
+  /** Holds a message back until the next message on its channel is sent (a reorder). */
+  holdBack(channel: string, send: (arriveMs: number) => void): void {
+    this.held.set(channel, [...(this.held.get(channel) ?? []), send]);
+  }
+
+  /** True while a reorder holds a message back. */
+  holding(): boolean {
+    return this.held.size > 0;
+  }
+
+  /** Lets every held message go (faults stop, or nothing else was sent): a reorder never loses one. */
+  releaseAll(): Array<(arriveMs: number) => void> {
+    const all = [...this.held.values()].flat();
+    this.held.clear();
+    return all;
   }
 
   /** True when the link between two nodes is cut at this instant. */

@@ -40,7 +40,7 @@ export function randomPlan(random: Random, catalog: FaultCatalog, shape: Schedul
         plan.push({ kind: 'crash', process: process.name, trigger: { atMs: at() } });
         break;
       case 3:
-        plan.push({ kind: random.pick(['drop', 'dup', 'lose-ack'] as const), channel, trigger: nth() });
+        plan.push({ kind: random.pick(['drop', 'dup', 'lose-ack', 'reorder'] as const), channel, trigger: nth() });
         break;
       case 4:
         plan.push({ kind: 'delay', channel, trigger: nth(), durationMs: outage() });

@@ -11,6 +11,7 @@
  *   drop:CHANNEL*N | @TIME      lose the Nth message on CHANNEL, or the first one sent after TIME
  *   dup:CHANNEL*N | @TIME       deliver that message twice
  *   lose-ack:CHANNEL*N | @TIME  deliver it, but lose the reply: the sender sees a timeout
+ *   reorder:CHANNEL*N | @TIME   hold that message back until the next one on CHANNEL has gone ahead
  *   delay:CHANNEL*N+DURATION    hold that message back for DURATION (later ones overtake it)
  *   partition:A~B@TIME+DURATION cut the link between A and B for DURATION
  *   mtbf:PROCESS+DURATION       crash PROCESS at random, DURATION apart on average (exponential)
@@ -29,7 +30,7 @@ export type MessageTrigger = { nth: number } | { afterMs: number };
 export type Fault =
   | { kind: 'crash'; process: string; trigger: ProcessTrigger }
   | { kind: 'pause'; process: string; atMs: number; durationMs: number }
-  | { kind: 'drop' | 'dup' | 'lose-ack'; channel: string; trigger: MessageTrigger }
+  | { kind: 'drop' | 'dup' | 'lose-ack' | 'reorder'; channel: string; trigger: MessageTrigger }
   | { kind: 'delay'; channel: string; trigger: MessageTrigger; durationMs: number }
   | { kind: 'partition'; a: string; b: string; atMs: number; durationMs: number }
   | { kind: 'mtbf'; process: string; meanMs: number };
@@ -125,7 +126,8 @@ function parseFault(text: string): Fault {
     }
     case 'drop':
     case 'dup':
-    case 'lose-ack': {
+    case 'lose-ack':
+    case 'reorder': {
       const [channel, trigger] = parseMessageTrigger(rest, text);
       return { kind, channel: parseName(channel, 'channel'), trigger };
     }
@@ -148,7 +150,7 @@ function parseFault(text: string): Fault {
       return { kind, process: parseName(process, 'process'), meanMs: meanMs! };
     }
     default:
-      throw new PlanError(`unknown fault kind "${kind}" (crash, pause, drop, dup, lose-ack, delay, partition, mtbf)`);
+      throw new PlanError(`unknown fault kind "${kind}" (crash, pause, drop, dup, lose-ack, reorder, delay, partition, mtbf)`);
   }
 }
 
@@ -184,6 +186,7 @@ export function formatFault(fault: Fault): string {
     case 'drop':
     case 'dup':
     case 'lose-ack':
+    case 'reorder':
       return `${fault.kind}:${fault.channel}${formatMessageTrigger(fault.trigger)}`;
     case 'delay':
       return `delay:${fault.channel}${formatMessageTrigger(fault.trigger)}+${formatMs(fault.durationMs)}`;
@@ -203,7 +206,7 @@ export function formatPlan(plan: FaultPlan): string {
 export interface FaultCatalog {
   /** Process names, each with the crash points its code passes through. */
   processes: ReadonlyArray<{ name: string; crashPoints: readonly string[] }>;
-  /** Message channels (such as `publish`) that drop/dup/delay/lose-ack can target. */
+  /** Message channels (such as `publish`) that drop/dup/delay/lose-ack/reorder can target. */
   channels: readonly string[];
   /** Nodes that can be cut off from each other (processes plus services such as `broker`). */
   nodes: readonly string[];

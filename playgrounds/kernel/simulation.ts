@@ -130,15 +130,12 @@ export class Simulation {
     this.counters.set(counter, (this.counters.get(counter) ?? 0) + delta);
   }
 
-  /** True while there is anything left to do. */
-  get pending(): boolean {
-    return this.queue.size > 0 || this.faults.nextTimed() !== undefined;
-  }
-
   /** The virtual time of the next thing that will happen, if any. */
   nextAt(): number | undefined {
     const event = this.queue.peek()?.vt;
     const timed = this.faults.nextTimed()?.atMs;
+    // With nothing else to do, releasing a held-back message is the next thing that happens.
+    if (event === undefined && timed === undefined && !this.drainStarted && this.faults.holding()) return this.now;
     if (event === undefined) return timed;
     return timed === undefined ? event : Math.min(event, timed);
   }
@@ -158,13 +155,18 @@ export class Simulation {
       }
       return true;
     }
+    // Faults stop at the end of the window (or earlier, if nothing else is left to happen).
+    const windowOver = next ? next.vt >= this.faultWindowEndMs : this.faults.holding();
+    if (!this.drainStarted && windowOver) {
+      this.drainStarted = true;
+      this.now = Math.max(this.now, next ? this.faultWindowEndMs : this.now);
+      this.trace.record({ vt: this.now, actor: 'kernel', kind: 'phase', label: 'faults stop: draining' });
+      // A message held back for a reorder that nothing overtook goes now: reorders never lose one.
+      for (const send of this.faults.releaseAll()) send(this.now);
+      return true;
+    }
     if (!next) return false;
     this.queue.pop();
-    if (!this.drainStarted && next.vt >= this.faultWindowEndMs) {
-      this.drainStarted = true;
-      this.now = this.faultWindowEndMs;
-      this.trace.record({ vt: this.now, actor: 'kernel', kind: 'phase', label: 'faults stop: draining' });
-    }
     this.now = next.vt;
     await next.run();
     this.throwIfFailed();
@@ -292,11 +294,13 @@ export class Simulation {
       runtime.wakeAt(this.now + callTimeoutMs, token, incarnation, { error: new Timeout(`${name}.${request.op}`) }, () =>
         this.trace.record({ vt: this.now, actor: runtime.name, kind: 'timeout', label: `no reply to ${request.op}`, cause: sendSeq, refs }),
       );
+      const arrive = this.now + latency + fate.delayMs;
+      for (const send of fate.released) send(arrive + 1);
       if (fate.drop || cut) {
         this.trace.record({ vt: this.now, actor: 'network', kind: 'drop', label: `lost ${request.op}`, cause: sendSeq, refs });
         return;
       }
-      this.schedule(this.now + latency + fate.delayMs, async () => {
+      const arrival = async () => {
         const ctx = this.serviceContext(name, service.schema);
         const reply = await service.handler(ctx, request);
         if (fate.duplicate) await service.handler(ctx, request);
@@ -314,7 +318,9 @@ export class Simulation {
         runtime.wakeAt(this.now + latency, token, incarnation, { value: reply }, () =>
           this.trace.record({ vt: this.now, actor: runtime.name, kind: 'receive', label: `reply to ${request.op}`, cause: sendSeq, refs }),
         );
-      });
+      };
+      if (fate.hold) this.faults.holdBack(name, (at) => this.schedule(at, arrival));
+      else this.schedule(arrive, arrival);
     });
   }
 

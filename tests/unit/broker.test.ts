@@ -123,6 +123,34 @@ describe('publishing', () => {
     expect(s.broker.records(TOPIC).map((r) => `${r.id}#${r.offset}`)).toEqual(['m0#0', 'm0#1']);
   });
 
+  it('reorders a held-back message behind the next one, whose own send releases it', async () => {
+    const s = sim({ plan: 'reorder:publish*1' });
+    const outcomes: string[] = [];
+    // Two producers so the second message is sent while the first is still held.
+    producer(s, [10], outcomes, 'first');
+    s.spawn(
+      'second',
+      async (ctx) => {
+        await ctx.sleep(50);
+        await ctx.publish(TOPIC, { key: 'order-9', id: 'm9', type: 'Thing', payload: {} });
+      },
+      RESTART,
+    );
+    await runUntil(s, 1_000);
+    expect(stored(s)).toEqual(['m9', 'm0']);
+    // Held for 40 ms, its ack arrives after the timeout: the producer cannot tell it was stored.
+    expect(outcomes).toEqual(['m0 acked after 51 ms']);
+  });
+
+  it('releases a held-back message when faults stop, even if nothing overtook it', async () => {
+    const s = sim({ plan: 'reorder:publish*1', faultWindowEndMs: 500 });
+    const outcomes: string[] = [];
+    producer(s, [10], outcomes);
+    await runUntil(s, 1_000);
+    expect(stored(s)).toEqual(['m0']);
+    expect(outcomes).toEqual(['m0 timed out after 100 ms']);
+  });
+
   it('lets later messages overtake a delayed one', async () => {
     const s = sim({ plan: 'delay:publish*1+300ms' });
     const outcomes: string[] = [];

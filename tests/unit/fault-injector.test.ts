@@ -51,7 +51,7 @@ describe('FaultInjector: crash points', () => {
 });
 
 describe('FaultInjector: message faults', () => {
-  const clean = { drop: false, duplicate: false, loseReply: false, delayMs: 0, fired: [] };
+  const clean = { drop: false, duplicate: false, loseReply: false, delayMs: 0, hold: false, released: [], fired: [] };
 
   it('hits the Nth message on its channel and no other', () => {
     const faults = injector('drop:publish*2');
@@ -84,6 +84,8 @@ describe('FaultInjector: message faults', () => {
       duplicate: true,
       loseReply: false,
       delayMs: 500,
+      hold: false,
+      released: [],
       fired: ['dup:publish*1', 'delay:publish*1+300ms', 'delay:publish@0s+200ms'],
     });
   });

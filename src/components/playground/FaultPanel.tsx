@@ -18,12 +18,13 @@ export interface FaultPanelProps {
   error: string | null;
 }
 
-type MessageKind = 'drop' | 'dup' | 'lose-ack' | 'delay';
+type MessageKind = 'drop' | 'dup' | 'lose-ack' | 'reorder' | 'delay';
 
 const MESSAGE_BUTTONS: Array<[MessageKind, string]> = [
   ['drop', 'Drop'],
   ['dup', 'Duplicate'],
   ['lose-ack', 'Lose reply'],
+  ['reorder', 'Reorder'],
   ['delay', 'Delay'],
 ];
 
