@@ -61,7 +61,7 @@ describe('virtual time', () => {
     await runUntil(s, 5_000);
     expect(seen).toEqual([10, 47, 47, 1_047]);
     expect(s.isAlive('sleeper')).toBe(false);
-    expect(s.pending).toBe(false);
+    expect(s.nextAt()).toBeUndefined();
   });
 
   it.each([-1, 1.5])('refuses to sleep %s ms', async (ms) => {
@@ -345,7 +345,7 @@ describe('process context', () => {
       RESTART,
     );
     const stepsThatCommitted: string[] = [];
-    while (s.pending) {
+    while (s.nextAt() !== undefined) {
       await s.step();
       if (s.committedInStep) stepsThatCommitted.push(s.trace.all().at(-1)?.label ?? '');
     }
