@@ -13,5 +13,10 @@ export function describePattern(pattern: Pattern): PatternInfo {
     catalog: pattern.faultCatalog('*', defaultParams(pattern)),
     counters: [...pattern.counters],
     presets: [...pattern.playgrounds],
+    timing: pattern.timing(defaultParams(pattern)),
+    invariants: pattern.invariants.map(({ name, title, description, kind }) => ({ name, title, description, kind })),
+    variantProcesses: Object.fromEntries(
+      pattern.variants.map((v) => [v.name, pattern.faultCatalog(v.name, defaultParams(pattern)).processes.map((p) => p.name)]),
+    ),
   };
 }

@@ -31,6 +31,12 @@ export interface PatternInfo {
   catalog: FaultCatalog;
   counters: Array<{ name: string; label: string }>;
   presets: PlaygroundPreset[];
+  /** Each invariant's name and words, so a playground can draw its report before it runs. */
+  invariants: Array<Pick<InvariantResult, 'name' | 'title' | 'description' | 'kind'>>;
+  /** Workload and drain length with default parameters (for drawing before a run exists). */
+  timing: { workloadMs: number; drainMs: number };
+  /** The processes each variant runs, in start order (the timeline's lanes). */
+  variantProcesses: Record<string, string[]>;
 }
 
 /** Everything that determines a run. */
@@ -58,8 +64,11 @@ export interface SideReport {
   traceHash?: string;
   counters: Record<string, number>;
   invariants: InvariantResult[];
-  /** `done`: the process finished its work (not a crash); it is neither up nor down. */
-  processes: Array<{ name: string; alive: boolean; paused: boolean; done: boolean }>;
+  /**
+   * `done`: the process finished its work (not a crash); `starting`: nothing has run yet (a
+   * playground drawn before its first report). Either way it is neither up nor down.
+   */
+  processes: Array<{ name: string; alive: boolean; paused: boolean; done: boolean; starting?: boolean }>;
   /** The plan with the reader's interventions: what a copied link carries. */
   plan: string;
 }

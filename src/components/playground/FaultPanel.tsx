@@ -9,7 +9,7 @@ const MAX_HIT = 100_000;
 /** Props of {@link FaultPanel}. */
 export interface FaultPanelProps {
   catalog: FaultCatalog;
-  processes: ReadonlyArray<{ name: string; alive: boolean; paused: boolean; done: boolean }>;
+  processes: ReadonlyArray<{ name: string; alive: boolean; paused: boolean; done: boolean; starting?: boolean }>;
   disabled: boolean;
   /** Applies a fault to the running system now; times in it are placeholders the worker re-stamps. */
   onInject: (fault: string) => void;
@@ -28,7 +28,8 @@ const MESSAGE_BUTTONS: Array<[MessageKind, string]> = [
   ['delay', 'Delay'],
 ];
 
-function processState(process: { alive: boolean; paused: boolean; done: boolean }): string {
+function processState(process: { alive: boolean; paused: boolean; done: boolean; starting?: boolean }): string {
+  if (process.starting) return '○ not started';
   if (process.done) return '✓ done';
   if (!process.alive) return '✕ down';
   return process.paused ? '⏸ paused' : '● up';
@@ -94,7 +95,9 @@ export function FaultPanel({ catalog, processes, disabled, onInject, onPlanFault
           <ul className="fl-faults__processes">
             {processes.map((process) => (
               <li key={process.name}>
-                <span className={`fl-proc fl-proc--${process.done ? 'done' : process.alive ? (process.paused ? 'paused' : 'up') : 'down'}`}>
+                <span
+                  className={`fl-proc fl-proc--${process.done || process.starting ? 'done' : process.alive ? (process.paused ? 'paused' : 'up') : 'down'}`}
+                >
                   {processState(process)}
                 </span>
                 <button

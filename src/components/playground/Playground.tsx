@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { readReplay, replayPath } from '../../../playgrounds/links.ts';
-import type { PatternInfo, RunRequest } from '../../../playgrounds/worker/api.ts';
+import type { PatternInfo, RunRequest, SideReport } from '../../../playgrounds/worker/api.ts';
 import { Counters } from './Counters.tsx';
 import { FaultPanel } from './FaultPanel.tsx';
 import { InvariantReport } from './InvariantReport.tsx';
@@ -15,6 +15,22 @@ import './playground.css';
 const TABLES: Record<string, string[]> = {
   outbox: ['orders', 'outbox', 'inbox', 'reservations', 'stock', 'applied', 'idempotency_keys', 'delivered'],
 };
+
+/** What the sides will look like before anything has run: the skeleton's content. */
+function placeholderSides(info: PatternInfo, request: RunRequest): SideReport[] {
+  const variants = request.compare && request.variant !== 'correct' ? [request.variant, 'correct'] : [request.variant];
+  return variants.map((variant, i) => ({
+    side: i === 0 ? 'main' : 'correct',
+    variant,
+    vt: 0,
+    phase: 'workload',
+    traceLength: 0,
+    counters: {},
+    invariants: info.invariants.map((inv) => ({ ...inv, ok: undefined, violations: [], violationCount: 0 })),
+    processes: (info.variantProcesses[variant] ?? []).map((name) => ({ name, alive: false, paused: false, done: false, starting: true })),
+    plan: request.plan,
+  }));
+}
 
 /** The run a link asks for, when the page's `play` parameter names this playground; else the preset. */
 function requestFrom(info: PatternInfo, presetId: string, query: URLSearchParams): { request: RunRequest; run: boolean; errors: string[] } {
@@ -66,7 +82,8 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
   const [inspectorSide, setInspectorSide] = useState(0);
   const reducedMotion = useReducedMotion();
   const request = playground.request;
-  const sides = report?.sides ?? [];
+  // Before the first report (and before hydration) draw the same structure, empty: same size.
+  const sides = report?.sides ?? placeholderSides(info, request);
   const live = state === 'ready' || state === 'running' || state === 'paused';
   const hash = state === 'finished' ? sides[0]?.traceHash : undefined;
   const variantLabel = (name: string) => info.variants.find((v) => v.name === name)?.label ?? name;
@@ -127,16 +144,15 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
           {error}
         </p>
       )}
-      {state === 'booting' ? (
-        <div className="fl-skeleton">
-          <ProgressBar
-            stage={progress.stage}
-            loadedBytes={progress.loadedBytes}
-            totalBytes={progress.totalBytes}
-            label="Loading Postgres for this page"
-          />
-        </div>
-      ) : (
+      <div className="fl-boot">
+        <ProgressBar
+          stage={state === 'booting' ? progress.stage : 'ready'}
+          loadedBytes={progress.loadedBytes}
+          totalBytes={progress.totalBytes}
+          label="Loading Postgres for this page"
+        />
+      </div>
+      {
         <>
           <RunControls
             info={info}
@@ -169,8 +185,8 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
                 <Timeline
                   events={events[i] ?? []}
                   lanes={side.processes.map((p) => p.name)}
-                  endMs={report?.endMs ?? 1}
-                  workloadMs={report?.workloadMs ?? 1}
+                  endMs={report?.endMs ?? info.timing.workloadMs + info.timing.drainMs}
+                  workloadMs={report?.workloadMs ?? info.timing.workloadMs}
                   nowMs={side.vt}
                   highlightSeq={highlight?.side === i ? highlight.seq : undefined}
                   label={`Timeline of the ${variantLabel(side.variant)} run`}
@@ -220,7 +236,7 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
             onQuery={(sql) => playground.query(inspectorSide, sql)}
           />
         </>
-      )}
+      }
     </section>
   );
 }
