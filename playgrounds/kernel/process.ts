@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../db/types.ts';
+import type { Queryable } from '../db/types.ts';
 import type { Consumer } from './broker.ts';
 import type { Random } from './random.ts';
 import type { Simulation } from './simulation.ts';
@@ -67,7 +67,6 @@ export class ProcessRuntime {
   private pending: PendingWait | undefined;
   private nextToken = 0;
   private onParked: (() => void) | undefined;
-  lastCrashSeq: number | undefined;
 
   constructor(
     readonly sim: Simulation,
@@ -266,5 +265,3 @@ export class ProcessContext {
     return this.runtime;
   }
 }
-
-export type { Database };

@@ -16,7 +16,6 @@ export interface ClientRequest<T> {
  */
 export class RequestQueue<T> {
   private readonly waiting: ClientRequest<T>[];
-  private readonly answered = new Set<string>();
 
   constructor(requests: ReadonlyArray<ClientRequest<T>>) {
     this.waiting = [...requests].sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : 1));
@@ -34,10 +33,5 @@ export class RequestQueue<T> {
   answer(request: ClientRequest<T>): void {
     if (this.waiting[0] !== request) throw new Error(`answered ${request.id} out of turn`);
     this.waiting.shift();
-    this.answered.add(request.id);
-  }
-
-  get remaining(): number {
-    return this.waiting.length;
   }
 }
