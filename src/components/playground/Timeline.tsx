@@ -61,7 +61,7 @@ export function Timeline({ events, lanes, endMs, workloadMs, nowMs, highlightSeq
   const summary = `${label}: ${events.length} events on ${layout.lanes.length} lanes, up to t=${formatSeconds(nowMs)}. The event log below lists them as text.`;
 
   return (
-    <figure className={`fl-timeline${reducedMotion ? ' fl-timeline--reduced' : ''}`} ref={figureRef}>
+    <figure className="fl-timeline" ref={figureRef}>
       <div className="fl-timeline__scroll" ref={scrollRef} tabIndex={0} role="group" aria-label={`${label} (scrolls sideways)`}>
         <svg className="fl-timeline__svg" width={layout.width} height={layout.height} role="img" aria-label={summary}>
           <defs>
