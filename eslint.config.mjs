@@ -1,9 +1,10 @@
 // @ts-check
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 const nondeterminism = 'Determinism is a law: take time, randomness and timers from the kernel (ctx.now, ctx.random, ctx.sleep).';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/**', '.astro/**', '.cache/**', 'bench-results/**', 'node_modules/**', 'public/**', '**/*.astro', 'content/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -98,7 +98,6 @@ export type QueryAnswer =
 export interface PlaygroundWorkerApi {
   /** Loads the engine (from the prebuilt snapshot when given its URL). Idempotent. */
   boot(snapshotUrl: string | null, onProgress?: (progress: BootProgress) => void): Promise<{ bootMs: number; fromSnapshot: boolean }>;
-  describe(pattern: string): PatternInfo;
   /** Creates (or resets) a playground's run(s). Bad input rejects with a readable message. */
   open(request: RunRequest): Promise<PlaygroundReport>;
   /** Runs in the background at the current speed until paused or finished. */

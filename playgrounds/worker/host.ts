@@ -2,18 +2,8 @@ import type { OwnedDatabase } from '../db/pglite.ts';
 import { parsePlan } from '../kernel/faults.ts';
 import { resolveParams, type Pattern } from '../kernel/pattern.ts';
 import { PatternRun } from '../kernel/run.ts';
-import { describePattern } from '../describe.ts';
 import { patterns } from '../registry.ts';
-import type {
-  BootProgress,
-  PatternInfo,
-  PlaygroundReport,
-  PlaygroundWorkerApi,
-  QueryAnswer,
-  RunRequest,
-  RunStatus,
-  SideReport,
-} from './api.ts';
+import type { BootProgress, PlaygroundReport, PlaygroundWorkerApi, QueryAnswer, RunRequest, RunStatus, SideReport } from './api.ts';
 import { readOnlyQuery } from './inspector.ts';
 
 /** The real clock and a way to yield, injected so the host also runs under Node in tests. */
@@ -73,10 +63,6 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
       return { bootMs: Math.round(this.env.nowMs() - started), fromSnapshot };
     })();
     return this.booting;
-  }
-
-  describe(patternId: string): PatternInfo {
-    return describePattern(this.pattern(patternId));
   }
 
   private pattern(id: string): Pattern {

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkpointingPattern } from '../../playgrounds/checkpointing/index.ts';
-import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
 import { defaultParams } from '../../playgrounds/kernel/pattern.ts';
 import { PatternRun } from '../../playgrounds/kernel/run.ts';
 import { runOnce } from '../../playgrounds/sweep.ts';
-import { testDatabase } from '../support/database.ts';
+import { sharedTestDatabase } from '../support/database.ts';
 
-let db: OwnedDatabase;
-beforeAll(async () => {
-  db = await testDatabase();
-});
-afterAll(() => db.close());
+const db = sharedTestDatabase();
 
 const params = defaultParams(checkpointingPattern);
 const broken = (outcome: Awaited<ReturnType<typeof runOnce>>) => outcome.invariants.filter((i) => !i.ok).map((i) => i.name);

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
+import { describe, expect, it } from 'vitest';
 import { defaultParams } from '../../playgrounds/kernel/pattern.ts';
 import { outboxPattern } from '../../playgrounds/outbox/index.ts';
 import { runOnce, sweepPlan } from '../../playgrounds/sweep.ts';
-import { testDatabase } from '../support/database.ts';
+import { sharedTestDatabase } from '../support/database.ts';
 
-let db: OwnedDatabase;
-let other: OwnedDatabase;
-beforeAll(async () => {
-  [db, other] = await Promise.all([testDatabase(), testDatabase()]);
-});
-afterAll(async () => {
-  await db.close();
-  await other.close();
-});
+const db = sharedTestDatabase();
+const other = sharedTestDatabase();
 
 const params = defaultParams(outboxPattern);
 const plan = 'crash:relay-1@after_publish_before_mark,lose-ack:publish*4,pause:relay-2@3s+2s,dup:deliver*6';

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
+import { describe, expect, it } from 'vitest';
 import { defaultParams } from '../../playgrounds/kernel/pattern.ts';
 import { outboxPattern } from '../../playgrounds/outbox/index.ts';
 import { runOnce } from '../../playgrounds/sweep.ts';
-import { testDatabase } from '../support/database.ts';
+import { sharedTestDatabase } from '../support/database.ts';
 
-let db: OwnedDatabase;
-beforeAll(async () => {
-  db = await testDatabase();
-});
-afterAll(() => db.close());
+const db = sharedTestDatabase();
 
 const params = defaultParams(outboxPattern);
 const broken = (outcome: Awaited<ReturnType<typeof runOnce>>) => outcome.invariants.filter((i) => !i.ok).map((i) => i.name);

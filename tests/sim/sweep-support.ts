@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
+import { expect, it } from 'vitest';
 import { defaultParams, type Pattern } from '../../playgrounds/kernel/pattern.ts';
 import { runOnce, sweepPlan } from '../../playgrounds/sweep.ts';
-import { testDatabase } from '../support/database.ts';
+import { sharedTestDatabase } from '../support/database.ts';
 
 /**
  * Declares a test that the correct variant of `pattern` holds every invariant over the random
  * fault schedules of seeds `first..last`. Sweeps are split across files so both cores share them.
  */
 export function correctVariantHolds(pattern: Pattern, first: number, last: number): void {
-  let db: OwnedDatabase;
-  beforeAll(async () => {
-    db = await testDatabase();
-  });
-  afterAll(() => db.close());
+  const db = sharedTestDatabase();
 
   it(`the correct ${pattern.id} holds every invariant over random fault schedules, seeds ${first}..${last}`, async () => {
     const params = defaultParams(pattern);

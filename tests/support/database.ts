@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 /**
  * Opens the PGlite a test file shares between its tests. When the site's snapshot (a data
  * directory dumped after initdb by `npm run snapshot`) is present and matches the installed
@@ -31,4 +32,27 @@ export async function testDatabase(): Promise<OwnedDatabase> {
     }
   }
   return openDatabase();
+}
+
+/**
+ * The test file's database: booted before its tests, closed after them. Returned at once (it
+ * forwards to the instance booted in `beforeAll`), so a file declares it in one line.
+ */
+export function sharedTestDatabase(): OwnedDatabase {
+  let current: OwnedDatabase | undefined;
+  beforeAll(async () => {
+    current = await testDatabase();
+  }, 60_000);
+  afterAll(() => current?.close());
+  const live = (): OwnedDatabase => {
+    if (!current) throw new Error('the test database is used before it has booted');
+    return current;
+  };
+  return {
+    query: (sql, params) => live().query(sql, params),
+    exec: (sql) => live().exec(sql),
+    transaction: (fn) => live().transaction(fn),
+    close: () => live().close(),
+    dumpSnapshot: () => live().dumpSnapshot(),
+  };
 }

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Timeout, type ProcessContext } from '../../playgrounds/kernel/process.ts';
 import type { Simulation } from '../../playgrounds/kernel/simulation.ts';
-import { testDatabase } from '../support/database.ts';
+import { sharedTestDatabase } from '../support/database.ts';
 import { eventsOf, freshSchema, runUntil, testSimulation, type TestSimOptions } from './support/sim.ts';
 
-let db: OwnedDatabase;
-
-beforeAll(async () => {
-  db = await testDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = sharedTestDatabase();
 
 beforeEach(async () => {
   await freshSchema(db, 't_x', 'CREATE TABLE applied (seq serial PRIMARY KEY, consumer text NOT NULL, message_id text NOT NULL)');

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultParams } from '../../playgrounds/kernel/pattern.ts';
 import { outboxPattern } from '../../playgrounds/outbox/index.ts';
 import { runOnce } from '../../playgrounds/sweep.ts';
 import type { PlaygroundReport, RunRequest } from '../../playgrounds/worker/api.ts';
 import { PlaygroundHost } from '../../playgrounds/worker/host.ts';
-import { testDatabase } from '../support/database.ts';
+import { sharedTestDatabase } from '../support/database.ts';
 
 // The worker's host, driven the way the page drives it, but in Node (no comlink, no browser).
-let db: OwnedDatabase;
+const db = sharedTestDatabase();
 let host: PlaygroundHost;
 beforeAll(async () => {
-  db = await testDatabase();
   host = new PlaygroundHost({
     openDatabase: () => Promise.resolve({ db, fromSnapshot: false }),
     nowMs: () => performance.now(),
@@ -19,7 +17,6 @@ beforeAll(async () => {
   });
   await host.boot(null);
 });
-afterAll(() => db.close());
 
 const params = defaultParams(outboxPattern);
 const request = (changes: Partial<RunRequest> = {}): RunRequest => ({

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OwnedDatabase } from '../../playgrounds/db/pglite.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InvariantBook, sqlInvariant, traceInvariant, type CheckContext, type Invariant } from '../../playgrounds/kernel/invariants.ts';
 import { Trace } from '../../playgrounds/kernel/trace.ts';
-import { testDatabase } from '../support/database.ts';
+import { sharedTestDatabase } from '../support/database.ts';
 import { freshSchema } from './support/sim.ts';
 
-let db: OwnedDatabase;
-
-beforeAll(async () => {
-  db = await testDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = sharedTestDatabase();
 
 beforeEach(async () => {
   await freshSchema(

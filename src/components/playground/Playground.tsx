@@ -73,9 +73,7 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
   const preset = info.presets.find((p) => p.id === presetId);
   if (!preset) throw new Error(`no playground ${presetId} in ${info.id}`);
   const initial = useMemo(() => requestFrom(info, presetId, new URLSearchParams()), [info, presetId]);
-  const playground = usePlaygroundRun(info, initial.request, () =>
-    requestFrom(info, presetId, new URLSearchParams(window.location.search)),
-  );
+  const playground = usePlaygroundRun(initial.request, () => requestFrom(info, presetId, new URLSearchParams(window.location.search)));
   const { state, progress, report, events, error, notice, linkErrors } = playground.view;
   const [highlight, setHighlight] = useState<{ side: number; seq: number }>();
   const [faultError, setFaultError] = useState<string | null>(null);

@@ -1,6 +1,6 @@
 import { useMachine } from '@xstate/react';
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
-import type { BootProgress, PatternInfo, PlaygroundReport, QueryAnswer, RunRequest, TraceEvent } from '../../../playgrounds/worker/api.ts';
+import type { BootProgress, PlaygroundReport, QueryAnswer, RunRequest, TraceEvent } from '../../../playgrounds/worker/api.ts';
 import { onWorkerReplaced, playgroundWorker, replaceWorker, stopListening } from '../../../playgrounds/worker/client.ts';
 import { playgroundLifecycle, type LifecycleState } from './lifecycle.ts';
 
@@ -31,7 +31,6 @@ function workerError(error: unknown): string {
  * the page only draws and the worker does all the work.
  */
 export function usePlaygroundRun(
-  info: PatternInfo,
   initial: RunRequest,
   /** Reads the page's link after hydration (never during it, so server and client render alike). */
   fromLocation: () => { request: RunRequest; run: boolean; errors: string[] },
