@@ -184,7 +184,9 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
           const sliceEnd = this.env.nowMs() + SLICE_MS;
           const now = this.env.nowMs();
           if (session.speed > 0) {
-            session.targetVt += Math.round(((now - session.lastTickMs) * session.speed) / 1_000);
+            // Kept fractional: slices can be a fraction of a millisecond apart, and rounding each
+            // one would throw most of the elapsed time away.
+            session.targetVt += ((now - session.lastTickMs) * session.speed) / 1_000;
             session.lastTickMs = now;
           }
           // Advance every side to the same virtual time, a few events at a time.

@@ -133,6 +133,28 @@ describe('the transactional outbox article', () => {
     await close();
   });
 
+  it('a crash injected from the fault panel goes into the plan, and that plan replays the run exactly', async () => {
+    const { page, errors, close } = await open(`${ARTICLE}?play=outbox-relay`);
+    const root = playground(page, 'outbox-relay');
+    await root.scrollIntoViewIfNeeded();
+    await waitForStatus(page, 'outbox-relay', 'ready');
+    await root.getByLabel('Speed').selectOption('2000');
+    await root.getByRole('button', { name: 'Run', exact: true }).first().click();
+    await page.waitForTimeout(1_000);
+    await root.getByRole('button', { name: 'Crash relay-1' }).click();
+    await waitForStatus(page, 'outbox-relay', 'finished');
+    const plan = await root.locator('.fl-plan input').inputValue();
+    expect(plan).toMatch(/crash:relay-1@\d+ms/);
+    const hash = await root.getAttribute('data-trace-hash');
+    await close();
+    const replay = await open(`${ARTICLE}?play=outbox-relay&faults=${encodeURIComponent(plan)}&run=1`);
+    await playground(replay.page, 'outbox-relay').scrollIntoViewIfNeeded();
+    await waitForStatus(replay.page, 'outbox-relay', 'finished');
+    await expect(playground(replay.page, 'outbox-relay').getAttribute('data-trace-hash')).resolves.toBe(hash);
+    expect([...errors, ...replay.errors]).toEqual([]);
+    await replay.close();
+  });
+
   it('a runaway query cannot hang the page: the worker is replaced and the run replayed exactly', async () => {
     const { page, close } = await open(`${ARTICLE}?play=outbox-relay&run=1`);
     const root = playground(page, 'outbox-relay');

@@ -44,6 +44,29 @@ async function playToEnd(instanceId: string): Promise<{ report: PlaygroundReport
 }
 
 describe('the playground host', () => {
+  it('paces a run at its speed, however finely the real clock is sliced', async () => {
+    // A fake clock that moves 0.1 ms per reading: slices this short must still add up.
+    let fakeMs = 0;
+    const paced = new PlaygroundHost({
+      openDatabase: () => Promise.resolve({ db, fromSnapshot: false }),
+      nowMs: () => (fakeMs += 0.1),
+      yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
+    });
+    await paced.boot(null);
+    await paced.open(request({ instanceId: 'paced', compare: false, variant: 'correct', plan: '' }));
+    paced.setSpeed('paced', 2_000);
+    paced.play('paced');
+    const startedMs = fakeMs;
+    while (fakeMs - startedMs < 3_000) await new Promise((resolve) => setTimeout(resolve, 5));
+    paced.pause('paced');
+    const elapsedMs = fakeMs - startedMs;
+    const { sides } = await paced.poll('paced', [0]);
+    // Twice the (fake) real time, give or take the gap to the next scheduled event.
+    expect(sides[0]!.vt).toBeGreaterThan(2 * elapsedMs - 1_500);
+    expect(sides[0]!.vt).toBeLessThanOrEqual(2 * elapsedMs);
+    paced.close('paced');
+  });
+
   it('runs both sides of a comparison to the end with the same hashes as the CLI', async () => {
     await host.open(request());
     const { report, events } = await playToEnd('test');

@@ -155,6 +155,7 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
           <RunControls
             info={info}
             request={request}
+            currentPlan={sides[0]?.plan ?? request.plan}
             state={state}
             speed={report?.speed ?? 2_000}
             onRun={playground.run}

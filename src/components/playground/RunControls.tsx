@@ -15,6 +15,8 @@ const SPEEDS = [
 interface Props {
   info: PatternInfo;
   request: RunRequest;
+  /** The plan as the run stands, with the reader's interventions (what a link would carry). */
+  currentPlan: string;
   state: LifecycleState;
   speed: number;
   onRun: () => void;
@@ -27,13 +29,13 @@ interface Props {
 }
 
 /** Run, pause, step, speed, reset, and what defines a run: seed, variant, comparison, fault plan. */
-export function RunControls({ info, request, state, speed, onRun, onPause, onStep, onSpeed, onReset, link }: Props) {
+export function RunControls({ info, request, currentPlan, state, speed, onRun, onPause, onStep, onSpeed, onReset, link }: Props) {
   const [seed, setSeed] = useState(String(request.seed));
-  const [plan, setPlan] = useState(request.plan);
+  const [plan, setPlan] = useState(currentPlan);
   const [problem, setProblem] = useState<string>();
   const [copied, setCopied] = useState<string>();
   useEffect(() => setSeed(String(request.seed)), [request.seed]);
-  useEffect(() => setPlan(request.plan), [request.plan]);
+  useEffect(() => setPlan(currentPlan), [currentPlan]);
   const running = state === 'running';
   const canRun = state === 'ready' || state === 'paused';
   const busy = state === 'resetting';
