@@ -32,7 +32,7 @@ function processState(process: { alive: boolean; paused: boolean; done: boolean;
   if (process.starting) return '○ not started';
   if (process.done) return '✓ done';
   if (!process.alive) return '✕ down';
-  return process.paused ? '⏸ paused' : '● up';
+  return process.paused ? '‖ paused' : '● up';
 }
 
 /** The reader's hand on the system: builds faults in the plan grammar and hands them to the shell. */
