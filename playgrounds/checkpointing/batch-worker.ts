@@ -26,6 +26,8 @@ export interface BatchSettings {
   leaseMs: number;
   /** How often a standby looks at the checkpoint. */
   watchMs: number;
+  /** Virtual milliseconds it takes to write one checkpoint (flushing state somewhere durable). */
+  checkpointMs: number;
 }
 
 /** Running per-account totals in cents, keyed by account id. */
@@ -190,6 +192,12 @@ async function runJob(ctx: ProcessContext, strategy: Strategy, settings: BatchSe
   else position = await readCheckpoint(ctx);
   // The position-only checkpoint has no totals: memory starts from zero.
   if (strategy === 'position-only') position = { ...position, totals: {} };
+  ctx.progress('worked', position.lastId, position.lastId === 0 ? 'starts at item 1' : `resumes after item ${position.lastId}`);
+  const saved = (lastId: number) => ctx.progress('saved', lastId, `checkpoint saved at item ${lastId}`);
+  // Free checkpoints take no step at all, so runs without a cost schedule exactly as before.
+  const payForCheckpoint = async () => {
+    if (settings.checkpointMs > 0) await ctx.sleep(settings.checkpointMs);
+  };
 
   for (;;) {
     const items = await readChunk(ctx, position.lastId, settings.chunkSize);
@@ -197,6 +205,7 @@ async function runJob(ctx: ProcessContext, strategy: Strategy, settings: BatchSe
     // The work itself: rendering and pricing each invoice takes time, and a crash loses it.
     await ctx.sleep(items.length * settings.itemMs);
     ctx.count('items processed', items.length);
+    ctx.progress('worked', items[items.length - 1]!.id, `worked through ${chunkLabel(items)} (in memory)`);
     const next: Position = {
       lastId: items[items.length - 1]!.id,
       itemsDone: position.itemsDone + items.length,
@@ -215,6 +224,7 @@ async function runJob(ctx: ProcessContext, strategy: Strategy, settings: BatchSe
     switch (strategy) {
       case 'correct':
       case 'no-fencing':
+        await payForCheckpoint();
         try {
           await commitChunk(ctx, epoch, items, next, strategy === 'correct');
         } catch (error) {
@@ -222,20 +232,27 @@ async function runJob(ctx: ProcessContext, strategy: Strategy, settings: BatchSe
           ctx.count('zombie writes rejected');
           return 'fenced';
         }
+        saved(next.lastId);
         break;
       case 'no-checkpoint':
         await output(`bill ${chunkLabel(items)}`);
         break;
       case 'position-only':
+        await payForCheckpoint();
         await output(`bill ${chunkLabel(items)} + position`);
+        saved(next.lastId);
         break;
       case 'separate-checkpoint':
         await output(`bill ${chunkLabel(items)}`);
         ctx.crashPoint('after_output_before_checkpoint');
+        await payForCheckpoint();
         await checkpoint();
+        saved(next.lastId);
         break;
       case 'checkpoint-before-output':
+        await payForCheckpoint();
         await checkpoint();
+        saved(next.lastId);
         ctx.crashPoint('after_checkpoint_before_output');
         await output(`bill ${chunkLabel(items)}`);
         break;

@@ -1,6 +1,7 @@
 import type { FaultCatalog } from '../kernel/faults.ts';
 import type { Params, Pattern, PatternWorld, VariantSpec } from '../kernel/pattern.ts';
 import { batchWorker, type Strategy } from './batch-worker.ts';
+import { intervalSweep } from './interval-sweep.ts';
 import { checkpointingInvariants } from './invariants.ts';
 import { ledger } from './ledger.ts';
 import { checkpointingDdl, SCHEMAS } from './schema.ts';
@@ -50,8 +51,8 @@ const VARIANTS: readonly VariantSpec[] = [
 
 const WORKER = 'batch-worker';
 const STANDBY = 'standby-worker';
-/** How often a standby looks at the checkpoint's heartbeat. */
-const WATCH_MS = 1_000;
+/** How often, at least, a standby looks at the checkpoint's heartbeat. */
+const MIN_WATCH_MS = 1_000;
 /** The variants that run a standby worker beside the primary. */
 const WITH_STANDBY = new Set(['correct', 'no-fencing']);
 
@@ -69,9 +70,10 @@ const CRASH_POINTS: Record<string, readonly string[]> = {
  * side of a comparison must also be valid on the correct side. The one channel is the call
  * that posts the final totals to the ledger.
  */
-function faultCatalog(variant: string): FaultCatalog {
+function faultCatalog(variant: string, params: Params): FaultCatalog {
   const points = variant === '*' ? [...new Set(Object.values(CRASH_POINTS).flat())] : [...(CRASH_POINTS[variant] ?? [])];
-  const names = variant === '*' || WITH_STANDBY.has(variant) ? [WORKER, STANDBY] : [WORKER];
+  const standby = params.standby === 1 && (variant === '*' || WITH_STANDBY.has(variant));
+  const names = standby ? [WORKER, STANDBY] : [WORKER];
   return {
     processes: names.map((name) => ({ name, crashPoints: points })),
     channels: ['ledger'],
@@ -94,23 +96,34 @@ function setup({ sim, variant, params }: PatternWorld): void {
     },
     { restartDelayMs: 0 },
   );
+  const chunkMs = params.chunkSize! * params.itemMs! + params.checkpointMs!;
+  // Looking more often than a few times a chunk learns nothing: the checkpoint moves once a chunk.
+  const watchMs = Math.max(MIN_WATCH_MS, Math.floor(chunkMs / 4));
   const settings = {
     chunkSize: params.chunkSize!,
     itemMs: params.itemMs!,
     // A lease shorter than one chunk's work would have the two workers take the job from each
     // other forever (safe, thanks to fencing, but never finished): the worker only proves it is
     // alive by committing chunks, so the lease is at least a chunk plus two looks.
-    leaseMs: Math.max(params.leaseMs!, params.chunkSize! * params.itemMs! + 2 * WATCH_MS),
-    watchMs: WATCH_MS,
+    leaseMs: Math.max(params.leaseMs!, chunkMs + 2 * watchMs),
+    watchMs,
+    checkpointMs: params.checkpointMs!,
   };
   const restart = { restartDelayMs: params.restartDelayMs! };
   sim.spawn(WORKER, batchWorker(variant as Strategy, settings, 'primary'), restart, 100);
-  if (WITH_STANDBY.has(variant)) sim.spawn(STANDBY, batchWorker(variant as Strategy, settings, 'standby'), restart, 100);
+  if (WITH_STANDBY.has(variant) && params.standby === 1) {
+    sim.spawn(STANDBY, batchWorker(variant as Strategy, settings, 'standby'), restart, 100);
+  }
+}
+
+/** Crash-free length of the job: the work itself plus one checkpoint per chunk. */
+function crashFreeMs(params: Params): number {
+  return params.items! * params.itemMs! + Math.ceil(params.items! / params.chunkSize!) * params.checkpointMs!;
 }
 
 /** Faults fall while the job would take half again its crash-free time; the drain lets it finish. */
 function timing(params: Params) {
-  const workMs = params.items! * params.itemMs!;
+  const workMs = crashFreeMs(params);
   return { workloadMs: Math.ceil(workMs * 1.5), drainMs: workMs + 20_000 };
 }
 
@@ -123,15 +136,19 @@ export const checkpointingPattern: Pattern = {
   ddl: checkpointingDdl,
   variants: VARIANTS,
   headlineNaive: 'no-checkpoint',
+  // Wide ranges on purpose: virtual time costs nothing, so a three-hour job with ten-minute
+  // chunks is as cheap to run as a thirty-second one (the cost is the number of transactions).
   params: [
-    { name: 'items', label: 'Source items', min: 60, max: 2_000, step: 20, default: 600 },
-    { name: 'chunkSize', label: 'Chunk size (items per checkpoint)', min: 5, max: 200, step: 5, default: 20 },
-    { name: 'itemMs', label: 'Work per item (ms)', min: 5, max: 200, step: 5, default: 50 },
-    { name: 'restartDelayMs', label: 'Restart delay (ms)', min: 0, max: 10_000, step: 500, default: 2_000 },
-    { name: 'leaseMs', label: 'Standby takes over after (ms)', min: 2_000, max: 30_000, step: 500, default: 5_000 },
+    { name: 'items', label: 'Source items', min: 20, max: 20_000, step: 20, default: 600 },
+    { name: 'chunkSize', label: 'Chunk size (items per checkpoint)', min: 1, max: 5_000, step: 1, default: 20 },
+    { name: 'itemMs', label: 'Work per item (ms)', min: 5, max: 60_000, step: 5, default: 50 },
+    { name: 'checkpointMs', label: 'Cost of one checkpoint (ms)', min: 0, max: 3_600_000, step: 100, default: 0 },
+    { name: 'restartDelayMs', label: 'Restart delay (ms)', min: 0, max: 3_600_000, step: 500, default: 2_000 },
+    { name: 'leaseMs', label: 'Standby takes over after (ms)', min: 2_000, max: 7_200_000, step: 500, default: 5_000 },
+    { name: 'standby', label: 'Run a standby worker (0 or 1)', min: 0, max: 1, step: 1, default: 1 },
   ],
   timing,
-  faultCatalog: (variant) => faultCatalog(variant),
+  faultCatalog,
   setup,
   invariants: checkpointingInvariants,
   counters: [
@@ -140,6 +157,14 @@ export const checkpointingPattern: Pattern = {
     { name: 'zombie writes rejected', label: 'zombie writes rejected' },
   ],
   playgrounds: checkpointingPlaygrounds,
+  progress: {
+    title: 'How far the job has got',
+    unit: 'items',
+    worked: 'worked',
+    saved: 'saved',
+    total: (params) => params.items!,
+  },
+  sweeps: [intervalSweep],
   breakingRuns: [
     {
       variant: 'no-fencing',

@@ -67,7 +67,10 @@ export const checkpointingInvariants: readonly Invariant[] = [
                 FROM ${s.batch}.checkpoint_history) h
         WHERE last_id <= previous
         ORDER BY seq`,
-    message: (row) => `checkpoint #${row.seq} moved back to item ${row.source_id} from item ${row.previous}`,
+    message: (row) =>
+      row.source_id === row.previous
+        ? `checkpoint #${row.seq} wrote item ${row.source_id} again instead of moving past it`
+        : `checkpoint #${row.seq} moved back to item ${row.source_id} from item ${row.previous}`,
     refs: itemRefs,
   }),
   sqlInvariant({

@@ -1,5 +1,6 @@
 import type { FaultCatalog, FaultPlan } from './faults.ts';
 import type { Invariant } from './invariants.ts';
+import type { PatternRun } from './run.ts';
 import type { Simulation } from './simulation.ts';
 
 /** A numeric setting the reader can change (a slider), with its unit in the name. */
@@ -37,6 +38,49 @@ export interface PlaygroundPreset {
   prompt: string;
 }
 
+/**
+ * A chart of how far the work has got, drawn from the trace's `progress` events: the `worked`
+ * series is what a process holds in memory (lost when it crashes), the `saved` one what is durable.
+ */
+export interface ProgressSpec {
+  title: string;
+  /** What the values count, such as `items`. */
+  unit: string;
+  worked: string;
+  saved: string;
+  /** The value at which the work is complete. */
+  total: (params: Params) => number;
+}
+
+/** A slider of a sweep: a parameter, or a setting the sweep turns into its fault plan. */
+export type SweepSlider = ParamSpec;
+
+/**
+ * A measured curve: one outcome of real runs against one parameter, each point the mean over a
+ * few seeds, with a theory's prediction to hold it against.
+ */
+export interface SweepSpec {
+  id: string;
+  title: string;
+  /** What the reader should look for, shown above the chart. */
+  prompt: string;
+  variant: string;
+  /** The parameter varied along the x axis, and its values. */
+  vary: { param: string; values: readonly number[] };
+  sliders: readonly SweepSlider[];
+  seeds: readonly number[];
+  /** The run's parameters and fault plan for one point, given the sliders' values. */
+  configure: (settings: Params, value: number) => { params: Params; plan: string };
+  /** Runs in a sweep keep their faults on until the work is done, so no drain flattens the curve. */
+  timing: (params: Params) => { workloadMs: number; drainMs: number };
+  /** Where a point sits on the x axis (e.g. chunk size turned into an interval in ms). */
+  x: { label: string; unit: 'ms' | 'count'; of: (params: Params) => number };
+  /** The outcome, read from the finished run's database (e.g. when the job completed). */
+  y: { label: string; unit: 'ms' | 'count'; measure: (run: PatternRun) => Promise<number | null> };
+  /** The theory's optimum on the x axis for these settings, with its formula in words. */
+  optimum: (settings: Params) => { x: number; label: string };
+}
+
 /** What a pattern's setup gets: the world to populate for one run. */
 export interface PatternWorld {
   sim: Simulation;
@@ -71,6 +115,9 @@ export interface Pattern {
   /** Counter names worth showing, in display order, with labels. */
   counters: ReadonlyArray<{ name: string; label: string }>;
   playgrounds: readonly PlaygroundPreset[];
+  /** A progress chart under the timeline, for patterns whose work advances along a count. */
+  progress?: ProgressSpec;
+  sweeps?: readonly SweepSpec[];
   /** Proof that every naive variant breaks: the seed and plan that break it, and what breaks. */
   breakingRuns: ReadonlyArray<{ variant: string; seed: number; plan: string; breaks: readonly string[] }>;
 }

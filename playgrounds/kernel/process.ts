@@ -255,6 +255,15 @@ export class ProcessContext {
     this.sim.trace.record({ vt: this.sim.now, actor: this.name, kind, label, ...(refs ? { refs } : {}) });
   }
 
+  /**
+   * Reports how far the work has got on a named series (the progress chart's lines): a
+   * measurement, not a step, so it does not yield.
+   */
+  progress(series: string, value: number, label: string): void {
+    this.runtime.assertLive(this.incarnation);
+    this.sim.trace.record({ vt: this.sim.now, actor: this.name, kind: 'progress', label, series, value });
+  }
+
   /** Adds to a named counter shown beside the playground. */
   count(counter: string, delta = 1): void {
     this.sim.count(counter, delta);

@@ -17,6 +17,13 @@ export interface RunConfig {
    */
   safetyChecks: 'every-commit' | 'end';
   settings?: Partial<SimulationSettings>;
+  /**
+   * Keep the rows an earlier run left in these schemas and start the pattern's processes over
+   * them: what a restarted machine does after a real crash. Without it the schemas start empty.
+   */
+  resume?: boolean;
+  /** Overrides the pattern's timing, e.g. a sweep that keeps faults on until the work is done. */
+  timing?: { workloadMs: number; drainMs: number };
 }
 
 export type RunPhase = 'workload' | 'drain' | 'finished';
@@ -39,7 +46,7 @@ export class PatternRun {
     plan: Fault[],
   ) {
     this.schemas = schemas;
-    const { workloadMs, drainMs } = pattern.timing(config.params);
+    const { workloadMs, drainMs } = config.timing ?? pattern.timing(config.params);
     this.workloadMs = workloadMs;
     this.endMs = workloadMs + drainMs;
     this.sim = new Simulation({
@@ -55,7 +62,8 @@ export class PatternRun {
 
   /**
    * Creates the run's schemas afresh (dropping any left from an earlier run with the same
-   * namespace) and sets up the pattern. Throws a readable Error for a bad plan or variant.
+   * namespace), or with `resume` keeps them when they exist, and sets up the pattern. Throws a
+   * readable Error for a bad plan or variant.
    */
   static async create(pattern: Pattern, db: Database, namespace: string, config: RunConfig): Promise<PatternRun> {
     if (!/^[a-z][a-z0-9_]{0,20}$/.test(namespace)) throw new Error(`bad namespace ${namespace}`);
@@ -65,7 +73,7 @@ export class PatternRun {
     const mismatch = checkPlanAgainst(parsed.value, pattern.faultCatalog('*', config.params));
     if (mismatch) throw new Error(mismatch);
     const schemas = Object.fromEntries(pattern.schemas.map((name) => [name, `${namespace}_${name}`]));
-    await resetSchemas(db, pattern, schemas);
+    if (!(config.resume && (await schemasExist(db, schemas)))) await resetSchemas(db, pattern, schemas);
     const run = new PatternRun(pattern, db, config, schemas, parsed.value);
     pattern.setup({ sim: run.sim, variant: config.variant, params: config.params });
     return run;
@@ -117,6 +125,17 @@ export class PatternRun {
       steps++;
     }
     return steps;
+  }
+
+  /**
+   * Runs until every process has finished its work (or the run ends), then does the final
+   * checks: for sweeps, whose faults would otherwise go on crashing a finished job until the end.
+   */
+  async runUntilDone(): Promise<readonly InvariantResult[]> {
+    const names = this.sim.processNames();
+    while (!names.every((name) => this.sim.isDone(name)) && (await this.step()));
+    await this.finish();
+    return this.results;
   }
 
   /** Runs to the end and returns the invariant results. */
@@ -179,4 +198,13 @@ export async function resetSchemas(db: Database, pattern: Pattern, schemas: Read
       names.map((name) => `CREATE SCHEMA ${name};`).join('\n') +
       pattern.ddl(schemas),
   );
+}
+
+async function schemasExist(db: Database, schemas: Readonly<Record<string, string>>): Promise<boolean> {
+  const names = Object.values(schemas);
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = ANY($1::text[])`,
+    [names],
+  );
+  return rows[0]!.n === names.length;
 }

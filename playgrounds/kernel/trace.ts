@@ -23,7 +23,8 @@ export type TraceKind =
   | 'drop' // the network lost a message
   | 'fault' // a fault from the plan fired
   | 'effect' // a visible side effect in the domain (an email delivered, stock reserved)
-  | 'phase'; // the run moved to another phase (drain)
+  | 'phase' // the run moved to another phase (drain)
+  | 'progress'; // a process reports how far its work has got (a measurement, drawn as a chart)
 
 export interface TraceEvent {
   /** Position in the journal, from 0. */
@@ -41,13 +42,16 @@ export interface TraceEvent {
   refs?: string[];
   /** The receiving side of a message, for drawing an arrow to its lane. */
   to?: string;
+  /** A `progress` event's measurement: which series, and its value. */
+  series?: string;
+  value?: number;
 }
 
 export type TraceInput = Omit<TraceEvent, 'seq'>;
 
 /** Serializes an event with a fixed key order, the input to the hash. */
 function canonical(event: TraceEvent): string {
-  return JSON.stringify([
+  const fields: unknown[] = [
     event.seq,
     event.vt,
     event.actor,
@@ -56,7 +60,10 @@ function canonical(event: TraceEvent): string {
     event.cause ?? null,
     event.refs ?? null,
     event.to ?? null,
-  ]);
+  ];
+  // Only progress events carry a measurement; leaving it out elsewhere keeps older hashes valid.
+  if (event.series !== undefined) fields.push(event.series, event.value ?? null);
+  return JSON.stringify(fields);
 }
 
 /**

@@ -50,6 +50,8 @@ export interface RunRequest {
   compare: boolean;
   plan: string;
   params: Params;
+  /** Keep what an earlier run committed in this playground's schemas and carry on from it. */
+  resume?: boolean;
 }
 
 /** The state of one side of a playground (there are two when comparing). */

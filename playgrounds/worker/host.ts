@@ -99,6 +99,7 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
             plan: request.plan,
             params: params.value,
             safetyChecks: 'every-commit',
+            ...(request.resume ? { resume: true } : {}),
           }),
         );
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkpointingPattern } from '../../playgrounds/checkpointing/index.ts';
 import { defaultParams } from '../../playgrounds/kernel/pattern.ts';
+import { analyseProgress, totalLoss } from '../../playgrounds/kernel/progress.ts';
 import { PatternRun } from '../../playgrounds/kernel/run.ts';
 import { runOnce } from '../../playgrounds/sweep.ts';
 import { sharedTestDatabase } from '../support/database.ts';
@@ -61,24 +62,74 @@ describe('fencing a zombie worker', () => {
 });
 
 describe('the article presets show what their prompts claim', () => {
-  const preset = (id: string) => checkpointingPattern.playgrounds.find((p) => p.id === id)!;
+  const preset = (id: string) => {
+    const found = checkpointingPattern.playgrounds.find((p) => p.id === id)!;
+    return { ...found, params: { ...params, ...found.params } };
+  };
+  /** Runs a preset's variant (or another on the same world) and measures the work its crashes lost. */
+  async function measured(id: string, variant?: string) {
+    const { seed, plan, params: presetParams, variant: presetVariant } = preset(id);
+    const run = await PatternRun.create(checkpointingPattern, db, 'sim', {
+      seed,
+      variant: variant ?? presetVariant,
+      plan,
+      params: presetParams,
+      safetyChecks: 'end',
+    });
+    const results = await run.runToEnd();
+    const spec = checkpointingPattern.progress!;
+    const { losses } = analyseProgress(run.sim.trace.all(), spec);
+    const finished = await run.db.query<{ posted_vt: number }>(
+      `SELECT posted_vt::float8 AS posted_vt FROM ${run.schemas.batch}.job_results`,
+    );
+    return {
+      broken: results.filter((r) => !r.ok).map((r) => r.name),
+      results,
+      losses,
+      loss: totalLoss(losses),
+      finishedVt: finished.rows[0]?.posted_vt,
+      counters: run.sim.counters,
+    };
+  }
+  const MINUTE = 60_000;
 
-  it('checkpointing-crash: without a checkpoint the first chunks are billed twice; with one, once', async () => {
-    const { seed, plan, variant } = preset('checkpointing-crash');
-    const naive = await runOnce(checkpointingPattern, db, { seed, variant, plan, params });
-    expect(broken(naive)).toContain('exactly-once-output');
-    const duplicates = naive.invariants.find((i) => i.name === 'exactly-once-output')!;
-    // Four chunks of twenty were done before the crash, and all of them are done again.
-    expect(duplicates.violations).toBe(4 * params.chunkSize!);
-    expect(duplicates.first).toBe('item 1 was billed 2 times');
-    expect(broken(await runOnce(checkpointingPattern, db, { seed, variant: 'correct', plan, params }))).toEqual([]);
+  it('checkpointing-crash: without a checkpoint the crash at hour two loses two hours; with one, under one chunk', async () => {
+    const { params: story } = preset('checkpointing-crash');
+    const naive = await measured('checkpointing-crash');
+    expect(naive.losses).toHaveLength(1);
+    expect(naive.losses[0]!.crashVt).toBe(120 * MINUTE);
+    expect(naive.losses[0]!.sinceVt).toBeLessThan(MINUTE);
+    // Everything billed before the crash is billed again.
+    const duplicates = naive.results.find((r) => r.name === 'exactly-once-output')!;
+    expect(duplicates.ok).toBe(false);
+    expect(duplicates.violationCount).toBe(naive.losses[0]!.workedAtCrash);
+
+    const correct = await measured('checkpointing-crash', 'correct');
+    expect(correct.broken).toEqual([]);
+    expect(correct.losses).toHaveLength(1);
+    expect(correct.loss.lostMs).toBeGreaterThan(0);
+    expect(correct.loss.lostMs).toBeLessThanOrEqual(story.chunkSize! * story.itemMs! + story.checkpointMs!);
+    expect(correct.finishedVt! + 100 * MINUTE).toBeLessThan(naive.finishedVt!);
   });
 
-  it('checkpointing-mtbf: the worker crashes several times and every invariant holds', async () => {
-    const { seed, plan, variant } = preset('checkpointing-mtbf');
-    const outcome = await runOnce(checkpointingPattern, db, { seed, variant, plan, params });
-    expect(broken(outcome)).toEqual([]);
-    expect(outcome.faultsInjected.length).toBeGreaterThanOrEqual(3);
+  it('checkpointing-mtbf: crashes every half hour or so; without checkpoints the job only finishes once they stop', async () => {
+    const naive = await measured('checkpointing-mtbf');
+    const correct = await measured('checkpointing-mtbf', 'correct');
+    expect(naive.broken).toContain('exactly-once-output');
+    expect(correct.broken).toEqual([]);
+    expect(correct.loss.crashes).toBeGreaterThanOrEqual(3);
+    const { workloadMs } = checkpointingPattern.timing(preset('checkpointing-mtbf').params);
+    expect(naive.finishedVt!).toBeGreaterThan(workloadMs);
+    expect(correct.finishedVt!).toBeLessThan(workloadMs);
+    expect(correct.loss.lostMs * 4).toBeLessThan(naive.loss.lostMs);
+  });
+
+  it('checkpointing-zombie: without fencing the woken worker writes over the standby; with it, its chunk is rejected', async () => {
+    const naive = await measured('checkpointing-zombie');
+    expect(naive.broken).toEqual(expect.arrayContaining(['no-zombie-writes', 'exactly-once-output']));
+    const correct = await measured('checkpointing-zombie', 'correct');
+    expect(correct.broken).toEqual([]);
+    expect(correct.counters.get('zombie writes rejected')).toBe(1);
   });
 });
 
