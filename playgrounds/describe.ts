@@ -1,4 +1,5 @@
 import { defaultParams, type Pattern } from './kernel/pattern.ts';
+import { sweepSize } from './parameter-sweep.ts';
 import type { PatternInfo } from './worker/api.ts';
 
 /** The serializable facts about a pattern that a page needs to draw its playgrounds. */
@@ -14,6 +15,29 @@ export function describePattern(pattern: Pattern): PatternInfo {
     counters: [...pattern.counters],
     presets: [...pattern.playgrounds],
     timing: pattern.timing(defaultParams(pattern)),
+    presetTimings: Object.fromEntries(
+      pattern.playgrounds.map((preset) => [preset.id, pattern.timing({ ...defaultParams(pattern), ...preset.params })]),
+    ),
+    ...(pattern.progress
+      ? {
+          progress: {
+            title: pattern.progress.title,
+            unit: pattern.progress.unit,
+            worked: pattern.progress.worked,
+            saved: pattern.progress.saved,
+          },
+        }
+      : {}),
+    sweeps: (pattern.sweeps ?? []).map((sweep) => ({
+      id: sweep.id,
+      title: sweep.title,
+      prompt: sweep.prompt,
+      sliders: [...sweep.sliders],
+      x: { label: sweep.x.label, unit: sweep.x.unit },
+      y: { label: sweep.y.label, unit: sweep.y.unit },
+      size: sweepSize(sweep),
+      seeds: sweep.seeds.length,
+    })),
     invariants: pattern.invariants.map(({ name, title, description, kind }) => ({ name, title, description, kind })),
     variantProcesses: Object.fromEntries(
       pattern.variants.map((v) => [v.name, pattern.faultCatalog(v.name, defaultParams(pattern)).processes.map((p) => p.name)]),

@@ -33,6 +33,19 @@ export function sweepSize(spec: SweepSpec): number {
 }
 
 /**
+ * How a sweep shares the database: the worker runs each slice of steps under its lock and lets
+ * the page's other requests in between; Node runs it straight through.
+ */
+export interface SweepPacing {
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  between(): Promise<void>;
+}
+
+const STRAIGHT_THROUGH: SweepPacing = { exclusive: (fn) => fn(), between: () => Promise.resolve() };
+/** Steps per slice under the lock: a few milliseconds of transactions. */
+const SLICE_STEPS = 16;
+
+/**
  * Runs every point of a sweep, one after the other, and yields each as it is measured. Seeds
  * are the outer loop, so the whole curve's shape shows after the first pass and sharpens after.
  * Every run is a real one, with its invariants checked at the end.
@@ -43,28 +56,26 @@ export async function* measureSweep(
   db: Database,
   namespace: string,
   settings: Params,
+  pacing: SweepPacing = STRAIGHT_THROUGH,
 ): AsyncGenerator<SweepPoint> {
   for (const seed of spec.seeds) {
     for (const value of spec.vary.values) {
       const { params, plan } = spec.configure(settings, value);
       const resolved = resolveParams(pattern, params);
       if (!resolved.ok) throw new Error(`sweep ${spec.id}: ${resolved.error}`);
-      const run = await PatternRun.create(pattern, db, namespace, {
-        seed,
-        variant: spec.variant,
-        plan,
-        params: resolved.value,
-        safetyChecks: 'end',
-        timing: spec.timing(resolved.value),
-      });
-      const results = await run.runUntilDone();
-      yield {
-        value,
-        x: spec.x.of(resolved.value),
-        seed,
-        y: await spec.y.measure(run),
-        broken: results.filter((r) => !r.ok).map((r) => r.name),
-      };
+      const run = await pacing.exclusive(() =>
+        PatternRun.create(pattern, db, namespace, {
+          seed,
+          variant: spec.variant,
+          plan,
+          params: resolved.value,
+          safetyChecks: 'end',
+          timing: spec.timing(resolved.value),
+        }),
+      );
+      while (!(await pacing.exclusive(() => run.runUntilDone(SLICE_STEPS)))) await pacing.between();
+      const y = await pacing.exclusive(() => spec.y.measure(run));
+      yield { value, x: spec.x.of(resolved.value), seed, y, broken: run.results.filter((r) => !r.ok).map((r) => r.name) };
     }
   }
 }

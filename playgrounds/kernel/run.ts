@@ -128,14 +128,19 @@ export class PatternRun {
   }
 
   /**
-   * Runs until every process has finished its work (or the run ends), then does the final
+   * Steps until every process has finished its work (or the run ends), then does the final
    * checks: for sweeps, whose faults would otherwise go on crashing a finished job until the end.
+   * At most `maxSteps` steps per call; returns true once the run is over.
    */
-  async runUntilDone(): Promise<readonly InvariantResult[]> {
+  async runUntilDone(maxSteps = Infinity): Promise<boolean> {
     const names = this.sim.processNames();
-    while (!names.every((name) => this.sim.isDone(name)) && (await this.step()));
-    await this.finish();
-    return this.results;
+    for (let steps = 0; steps < maxSteps; steps++) {
+      if (this.finished || names.every((name) => this.sim.isDone(name)) || !(await this.step())) {
+        await this.finish();
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Runs to the end and returns the invariant results. */

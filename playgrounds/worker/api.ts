@@ -6,10 +6,11 @@
 import type { FaultCatalog } from '../kernel/faults.ts';
 import type { InvariantResult } from '../kernel/invariants.ts';
 import type { ParamSpec, Params, PlaygroundPreset, VariantSpec } from '../kernel/pattern.ts';
+import type { SweepPoint } from '../parameter-sweep.ts';
 import type { RunPhase } from '../kernel/run.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
 
-export type { FaultCatalog, InvariantResult, ParamSpec, Params, PlaygroundPreset, RunPhase, TraceEvent, VariantSpec };
+export type { FaultCatalog, InvariantResult, ParamSpec, Params, PlaygroundPreset, RunPhase, SweepPoint, TraceEvent, VariantSpec };
 
 /** Progress of the engine download and start, for the progress bar. */
 export interface BootProgress {
@@ -35,8 +36,48 @@ export interface PatternInfo {
   invariants: Array<Pick<InvariantResult, 'name' | 'title' | 'description' | 'kind'>>;
   /** Workload and drain length with default parameters (for drawing before a run exists). */
   timing: { workloadMs: number; drainMs: number };
+  /** The same for each preset, with its own parameters. */
+  presetTimings: Record<string, { workloadMs: number; drainMs: number }>;
+  /** The progress chart's series, when the pattern's work advances along a count. */
+  progress?: { title: string; unit: string; worked: string; saved: string };
+  sweeps: SweepInfo[];
   /** The processes each variant runs, in start order (the timeline's lanes). */
   variantProcesses: Record<string, string[]>;
+}
+
+/** What the page needs to draw a parameter sweep before it has run. */
+export interface SweepInfo {
+  id: string;
+  title: string;
+  prompt: string;
+  sliders: ParamSpec[];
+  x: { label: string; unit: 'ms' | 'count' };
+  y: { label: string; unit: 'ms' | 'count' };
+  /** Points in a whole sweep (values × seeds). */
+  size: number;
+  seeds: number;
+}
+
+/** A sweep to run: which one, with the reader's slider values. */
+export interface SweepRequest {
+  /** Unique on the page. */
+  instanceId: string;
+  pattern: string;
+  sweep: string;
+  settings: Params;
+}
+
+/** A sweep's state: the points measured so far. */
+export interface SweepReport {
+  instanceId: string;
+  status: 'running' | 'finished' | 'cancelled' | 'error';
+  error?: string;
+  points: SweepPoint[];
+  size: number;
+  /** The theory's optimum for these settings, to draw over the measurement. */
+  optimum: { x: number; label: string } | null;
+  /** Real milliseconds the sweep has taken so far. */
+  elapsedMs: number;
 }
 
 /** Everything that determines a run. */
@@ -86,6 +127,8 @@ export interface PlaygroundReport {
   endMs: number;
   /** Virtual milliseconds per real second; 0 means as fast as possible. */
   speed: number;
+  /** Where the progress chart's work is complete, for these parameters. */
+  progressTotal?: number;
   sides: SideReport[];
   /** New events per side, in the order of `sides`, starting at the cursors passed to poll. */
   events: TraceEvent[][];
@@ -117,4 +160,8 @@ export interface PlaygroundWorkerApi {
   /** Runs one read-only statement against a side's schemas. */
   query(instanceId: string, side: number, sql: string): Promise<QueryAnswer>;
   close(instanceId: string): void;
+  /** Starts a parameter sweep (restarting it if one with this id runs); bad settings come back as an error report. */
+  sweep(request: SweepRequest): Promise<SweepReport>;
+  pollSweep(instanceId: string): Promise<SweepReport>;
+  cancelSweep(instanceId: string): void;
 }

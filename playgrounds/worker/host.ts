@@ -2,8 +2,19 @@ import type { OwnedDatabase } from '../db/pglite.ts';
 import { parsePlan } from '../kernel/faults.ts';
 import { resolveParams, type Pattern } from '../kernel/pattern.ts';
 import { PatternRun } from '../kernel/run.ts';
+import { findSweep, measureSweep, resolveSweepSettings, sweepSize } from '../parameter-sweep.ts';
 import { patterns } from '../registry.ts';
-import type { BootProgress, PlaygroundReport, PlaygroundWorkerApi, QueryAnswer, RunRequest, RunStatus, SideReport } from './api.ts';
+import type {
+  BootProgress,
+  PlaygroundReport,
+  PlaygroundWorkerApi,
+  QueryAnswer,
+  RunRequest,
+  RunStatus,
+  SideReport,
+  SweepReport,
+  SweepRequest,
+} from './api.ts';
 import { readOnlyQuery } from './inspector.ts';
 
 /** The real clock and a way to yield, injected so the host also runs under Node in tests. */
@@ -45,6 +56,9 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
   private readonly sessions = new Map<string, Session>();
   private readonly namespaces = new Map<string, number>();
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly sweeps = new Map<string, { report: SweepReport; started: number }>();
+  /** Every sweep gets fresh schemas: a cancelled one may still be finishing its last run in its own. */
+  private sweepCount = 0;
 
   constructor(private readonly env: HostEnvironment) {}
 
@@ -237,6 +251,7 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
       workloadMs: first.workloadMs,
       endMs: first.endMs,
       speed: session.speed,
+      ...(session.pattern.progress ? { progressTotal: session.pattern.progress.total(first.config.params) } : {}),
       sides: session.runs.map((run, i) => sideReport(run, i)),
       events: session.runs.map((run, i) => {
         const from = Math.max(0, Math.min(cursors[i] ?? 0, run.sim.trace.length));
@@ -256,6 +271,70 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
   close(instanceId: string): void {
     this.pause(instanceId);
     this.sessions.delete(instanceId);
+  }
+
+  sweep(request: SweepRequest): Promise<SweepReport> {
+    this.cancelSweep(request.instanceId);
+    const pattern = patterns[request.pattern];
+    const spec = pattern && findSweep(pattern, request.sweep);
+    const settings = spec ? resolveSweepSettings(spec, request.settings) : undefined;
+    const db = this.db;
+    const report: SweepReport = {
+      instanceId: request.instanceId,
+      status: 'running',
+      points: [],
+      size: spec ? sweepSize(spec) : 0,
+      optimum: spec && settings?.ok ? spec.optimum(settings.value) : null,
+      elapsedMs: 0,
+    };
+    const entry = { report, started: this.env.nowMs() };
+    this.sweeps.set(request.instanceId, entry);
+    if (!pattern || !spec || !settings?.ok || !db) {
+      report.status = 'error';
+      report.error = !db
+        ? 'the database is not booted yet'
+        : !pattern
+          ? `unknown pattern "${request.pattern}"`
+          : !spec
+            ? `unknown sweep "${request.sweep}"`
+            : settings && !settings.ok
+              ? settings.error
+              : 'bad settings';
+      return Promise.resolve({ ...report });
+    }
+    const namespace = `sw${++this.sweepCount}`;
+    void (async () => {
+      try {
+        const points = measureSweep(pattern, spec, db, namespace, settings.value, {
+          exclusive: (fn) => this.exclusive(fn),
+          between: () => this.env.yieldToEvents(),
+        });
+        for await (const point of points) {
+          // A newer sweep under the same id, or a cancel, ends this one between points.
+          if (this.sweeps.get(request.instanceId) !== entry || report.status !== 'running') return;
+          report.points.push(point);
+          report.elapsedMs = Math.round(this.env.nowMs() - entry.started);
+        }
+        report.status = 'finished';
+      } catch (error) {
+        report.status = 'error';
+        report.error = error instanceof Error ? error.message : String(error);
+      }
+    })();
+    return Promise.resolve({ ...report, points: [...report.points] });
+  }
+
+  pollSweep(instanceId: string): Promise<SweepReport> {
+    const entry = this.sweeps.get(instanceId);
+    if (!entry) return Promise.reject(new Error(`no sweep "${instanceId}" has run`));
+    const report = entry.report;
+    if (report.status === 'running') report.elapsedMs = Math.round(this.env.nowMs() - entry.started);
+    return Promise.resolve({ ...report, points: [...report.points] });
+  }
+
+  cancelSweep(instanceId: string): void {
+    const report = this.sweeps.get(instanceId)?.report;
+    if (report?.status === 'running') report.status = 'cancelled';
   }
 }
 

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultParams } from '../../playgrounds/kernel/pattern.ts';
+import { checkpointingPattern } from '../../playgrounds/checkpointing/index.ts';
 import { outboxPattern } from '../../playgrounds/outbox/index.ts';
 import { runOnce } from '../../playgrounds/sweep.ts';
 import type { PlaygroundReport, RunRequest } from '../../playgrounds/worker/api.ts';
@@ -115,5 +116,67 @@ describe('the playground host', () => {
     const qualified = await host.query('test', 0, 'SELECT * FROM orders.outbox');
     expect(qualified.ok ? '' : qualified.error).toMatch(/unqualified/);
     expect(await host.query('test', 0, 'SELECT count(*)::int AS n FROM orders')).toEqual({ ...before, ms: expect.any(Number) as number });
+  });
+
+  it('resumes a run over the rows an earlier one committed, instead of starting empty', async () => {
+    const story = { ...defaultParams(checkpointingPattern), items: 200, chunkSize: 20, standby: 0 };
+    const job = (changes: Partial<RunRequest>): RunRequest => ({
+      instanceId: 'job',
+      pattern: 'checkpointing',
+      seed: 1,
+      variant: 'correct',
+      compare: false,
+      plan: '',
+      params: story,
+      ...changes,
+    });
+    await host.open(job({}));
+    await host.seek('job', 4_500);
+    const before = await host.query('job', 0, 'SELECT last_id::int AS last_id FROM job_checkpoints');
+    const savedAt = before.ok ? Number(before.rows[0]![0]) : 0;
+    expect(savedAt).toBeGreaterThan(0);
+    // The machine "restarts": a new run on the same schemas carries on from the checkpoint.
+    await host.open(job({ resume: true }));
+    const { report } = await playToEnd('job');
+    expect(report.sides[0]!.invariants.filter((r) => !r.ok)).toEqual([]);
+    const invoices = await host.query('job', 0, 'SELECT count(*)::int AS n, count(DISTINCT source_id)::int AS d FROM invoices');
+    expect(invoices.ok && invoices.rows[0]).toEqual([200, 200]);
+    const epochs = await host.query('job', 0, 'SELECT epoch FROM job_checkpoints');
+    expect(epochs.ok && epochs.rows[0]![0]).toBe(2);
+    // Without resume, the same request starts from nothing.
+    await host.open(job({}));
+    const fresh = await host.query('job', 0, 'SELECT count(*)::int AS n FROM invoices');
+    expect(fresh.ok && fresh.rows[0]![0]).toBe(0);
+  });
+
+  it('runs a parameter sweep point by point, between other work, and can cancel it', async () => {
+    const started = await host.sweep({ instanceId: 'curve', pattern: 'checkpointing', sweep: 'checkpointing-interval', settings: {} });
+    expect(started.status).toBe('running');
+    expect(started.optimum?.x).toBeCloseTo(Math.sqrt(2 * 30_000 * 1_800_000));
+    // A playground keeps answering while the sweep runs.
+    await host.open(request({ compare: false, variant: 'correct', plan: '' }));
+    let report = await host.pollSweep('curve');
+    while (report.points.length < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      report = await host.pollSweep('curve');
+    }
+    expect((await host.poll('test', [0])).status).toBe('ready');
+    host.cancelSweep('curve');
+    report = await host.pollSweep('curve');
+    expect(report.status).toBe('cancelled');
+    expect(report.points.every((p) => p.broken.length === 0 && p.y !== null && p.y > 0)).toBe(true);
+    expect(report.points.map((p) => p.value)).toEqual([6, 12, 18, 30, 45, 60, 90, 120, 180, 270, 360].slice(0, report.points.length));
+  });
+
+  it('answers a sweep with bad settings by an error report', async () => {
+    const report = await host.sweep({
+      instanceId: 'bad',
+      pattern: 'checkpointing',
+      sweep: 'checkpointing-interval',
+      settings: { mtbfMs: 5 },
+    });
+    expect(report.status).toBe('error');
+    expect(report.error).toMatch(/MTBF/);
+    expect((await host.sweep({ instanceId: 'bad', pattern: 'checkpointing', sweep: 'nope', settings: {} })).error).toMatch(/unknown sweep/);
   });
 });
