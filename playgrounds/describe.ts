@@ -1,4 +1,4 @@
-import { defaultParams, type Pattern } from './kernel/pattern.ts';
+import { defaultParams, type Pattern, type ProgressSpec } from './kernel/pattern.ts';
 import { sweepSize } from './parameter-sweep.ts';
 import type { PatternInfo } from './worker/api.ts';
 
@@ -18,16 +18,7 @@ export function describePattern(pattern: Pattern): PatternInfo {
     presetTimings: Object.fromEntries(
       pattern.playgrounds.map((preset) => [preset.id, pattern.timing({ ...defaultParams(pattern), ...preset.params })]),
     ),
-    ...(pattern.progress
-      ? {
-          progress: {
-            title: pattern.progress.title,
-            unit: pattern.progress.unit,
-            worked: pattern.progress.worked,
-            saved: pattern.progress.saved,
-          },
-        }
-      : {}),
+    ...(pattern.progress ? { progress: progressInfo(pattern, pattern.progress) } : {}),
     sweeps: (pattern.sweeps ?? []).map((sweep) => ({
       id: sweep.id,
       title: sweep.title,
@@ -43,4 +34,12 @@ export function describePattern(pattern: Pattern): PatternInfo {
       pattern.variants.map((v) => [v.name, pattern.faultCatalog(v.name, defaultParams(pattern)).processes.map((p) => p.name)]),
     ),
   };
+}
+
+function progressInfo(pattern: Pattern, progress: ProgressSpec): NonNullable<PatternInfo['progress']> {
+  const { title, unit, worked, saved } = progress;
+  const presetTotals = Object.fromEntries(
+    pattern.playgrounds.map((preset) => [preset.id, progress.total({ ...defaultParams(pattern), ...preset.params })]),
+  );
+  return { title, unit, worked, saved, presetTotals };
 }

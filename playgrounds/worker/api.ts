@@ -39,7 +39,7 @@ export interface PatternInfo {
   /** The same for each preset, with its own parameters. */
   presetTimings: Record<string, { workloadMs: number; drainMs: number }>;
   /** The progress chart's series, when the pattern's work advances along a count. */
-  progress?: { title: string; unit: string; worked: string; saved: string };
+  progress?: { title: string; unit: string; worked: string; saved: string; presetTotals: Record<string, number> };
   sweeps: SweepInfo[];
   /** The processes each variant runs, in start order (the timeline's lanes). */
   variantProcesses: Record<string, string[]>;

@@ -49,9 +49,27 @@ describe('layoutTimeline', () => {
   it('labels ticks in seconds at their scaled positions', () => {
     const layout = layoutTimeline([], LANES, 10_000, 800);
     expect(layout.ticks.length).toBeGreaterThan(2);
-    expect(layout.ticks[0]).toEqual({ x: LABEL_WIDTH, label: '0s' });
+    expect(layout.ticks[0]).toEqual({ x: LABEL_WIDTH, label: '0' });
     const twoSeconds = layout.ticks.find((tick) => tick.label === '2s');
     expect(twoSeconds?.x).toBeCloseTo(layout.x(2000), 6);
+  });
+
+  it('labels a night-long run in hours and minutes on round steps', () => {
+    const layout = layoutTimeline([], LANES, 7.5 * 3_600_000, 800);
+    const labels = layout.ticks.map((tick) => tick.label);
+    expect(labels).toContain('2h');
+    expect(labels.every((label) => /^(0|\d+h(\d+m)?)$/.test(label))).toBe(true);
+    expect(layout.ticks.find((tick) => tick.label === '2h')?.x).toBeCloseTo(layout.x(7_200_000), 6);
+  });
+
+  it('draws no mark for progress measurements (they have a chart of their own)', () => {
+    const layout = layoutTimeline(
+      [{ seq: 0, vt: 10, actor: 'relay', kind: 'progress', label: 'worked through item 20', series: 'worked', value: 20 }],
+      LANES,
+      1000,
+      600,
+    );
+    expect(layout.marks).toEqual([]);
   });
 
   it('never draws narrower than the minimum width', () => {

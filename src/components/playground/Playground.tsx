@@ -5,6 +5,7 @@ import { Counters } from './Counters.tsx';
 import { FaultPanel } from './FaultPanel.tsx';
 import { InvariantReport } from './InvariantReport.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
+import { ProgressChart } from './ProgressChart.tsx';
 import { RunControls } from './RunControls.tsx';
 import { SqlInspector } from './SqlInspector.tsx';
 import { Timeline } from './Timeline.tsx';
@@ -14,6 +15,7 @@ import './playground.css';
 /** Tables a reader can query, per pattern (the inspector's quick buttons). */
 const TABLES: Record<string, string[]> = {
   outbox: ['orders', 'outbox', 'inbox', 'reservations', 'stock', 'applied', 'idempotency_keys', 'delivered'],
+  checkpointing: ['src_items', 'invoices', 'job_checkpoints', 'checkpoint_history', 'job_results'],
 };
 
 /** What the sides will look like before anything has run: the skeleton's content. */
@@ -85,6 +87,8 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
   const live = state === 'ready' || state === 'running' || state === 'paused';
   const hash = state === 'finished' ? sides[0]?.traceHash : undefined;
   const variantLabel = (name: string) => info.variants.find((v) => v.name === name)?.label ?? name;
+  const timing = info.presetTimings[presetId] ?? info.timing;
+  const endMs = report?.endMs ?? timing.workloadMs + timing.drainMs;
 
   const reset = (changes: Partial<RunRequest>) => {
     setFaultError(null);
@@ -184,13 +188,23 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
                 <Timeline
                   events={events[i] ?? []}
                   lanes={side.processes.map((p) => p.name)}
-                  endMs={report?.endMs ?? info.timing.workloadMs + info.timing.drainMs}
-                  workloadMs={report?.workloadMs ?? info.timing.workloadMs}
+                  endMs={endMs}
+                  workloadMs={report?.workloadMs ?? timing.workloadMs}
                   nowMs={side.vt}
                   highlightSeq={highlight?.side === i ? highlight.seq : undefined}
                   label={`Timeline of the ${variantLabel(side.variant)} run`}
                   reducedMotion={reducedMotion}
                 />
+                {info.progress && (
+                  <ProgressChart
+                    events={events[i] ?? []}
+                    series={info.progress}
+                    total={report?.progressTotal ?? info.progress.presetTotals[presetId] ?? 1}
+                    endMs={endMs}
+                    nowMs={side.vt}
+                    label={`Progress of the ${variantLabel(side.variant)} run`}
+                  />
+                )}
                 <InvariantReport
                   results={side.invariants}
                   finished={side.phase === 'finished'}

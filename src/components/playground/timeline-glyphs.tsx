@@ -35,6 +35,8 @@ export function Glyph({ kind, x, y }: { kind: TraceKind; x: number; y: number })
     case 'send':
     case 'receive':
       return <circle className={className} cx={x} cy={y} r={2} />;
+    case 'progress':
+      return null;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { scaleLinear } from 'd3';
 import type { TraceEvent, TraceKind } from '../../../playgrounds/kernel/trace.ts';
+import { formatTick, timeTicks } from './format.ts';
 
 /** Height of one lane, in px. */
 export const LANE_HEIGHT = 28;
@@ -14,9 +15,9 @@ export const AXIS_HEIGHT = 24;
 /** The narrowest the diagram gets; narrower containers scroll it sideways. */
 export const MIN_WIDTH = 320;
 
-const RIGHT_PAD = 14;
+export const RIGHT_PAD = 14;
 const BOTTOM_PAD = 4;
-const TICK_SPACING_PX = 70;
+export const TICK_SPACING_PX = 70;
 /** Actors the page did not list that still get their own lane, always last and in this order. */
 const TRAILING_LANES = ['network', 'kernel'];
 /** Marks that land on top of each other within a lane fan out vertically to stay visible. */
@@ -112,6 +113,8 @@ export function layoutTimeline(events: readonly TraceEvent[], lanes: readonly st
   const arrows: TimelineArrow[] = [];
 
   for (const event of events) {
+    // Progress is a measurement with a chart of its own, not a step in a lane.
+    if (event.kind === 'progress') continue;
     const lane = laneIndex.get(event.actor) ?? 0;
     const markX = x(event.vt);
     const previous = stacks.get(lane);
@@ -168,7 +171,7 @@ export function layoutTimeline(events: readonly TraceEvent[], lanes: readonly st
     lanes: names.map((name, i) => ({ name, y: laneY(i) })),
     marks,
     arrows,
-    ticks: scale.ticks(tickCount).map((ms) => ({ x: x(ms), label: `${ms / 1000}s` })),
+    ticks: timeTicks(Math.max(1, endMs), tickCount).map((ms) => ({ x: x(ms), label: formatTick(ms) })),
     x,
   };
 }
