@@ -16,6 +16,7 @@ import type {
   SweepRequest,
 } from './api.ts';
 import { readOnlyQuery } from './inspector.ts';
+import { naturalSpeed } from './pace.ts';
 
 /** The real clock and a way to yield, injected so the host also runs under Node in tests. */
 export interface HostEnvironment {
@@ -119,7 +120,8 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
       }
       return list;
     });
-    this.sessions.set(request.instanceId, { request, pattern, runs, status: 'ready', speed: 2_000, targetVt: 0, lastTickMs: 0 });
+    const speed = naturalSpeed(runs[0]!.endMs);
+    this.sessions.set(request.instanceId, { request, pattern, runs, status: 'ready', speed, targetVt: 0, lastTickMs: 0 });
     return this.report(
       request.instanceId,
       runs.map(() => 0),
@@ -147,7 +149,7 @@ export class PlaygroundHost implements PlaygroundWorkerApi {
   }
 
   setSpeed(instanceId: string, speed: number): void {
-    if (!Number.isFinite(speed) || speed < 0 || speed > 1_000_000) throw new Error(`speed must be between 0 and 1000000, got ${speed}`);
+    if (!Number.isFinite(speed) || speed < 0 || speed > 1e9) throw new Error(`speed must be between 0 and 1000000000, got ${speed}`);
     const session = this.session(instanceId);
     session.speed = speed;
     session.lastTickMs = this.env.nowMs();

@@ -1,49 +1,15 @@
 import AxeBuilder from '@axe-core/playwright';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../playgrounds/db/pglite.ts';
 import { defaultParams } from '../../playgrounds/kernel/pattern.ts';
 import { outboxPattern } from '../../playgrounds/outbox/index.ts';
 import { runOnce } from '../../playgrounds/sweep.ts';
-import { launchChromium } from '../support/browser.ts';
-import { serveStatic, type StaticSite } from '../support/static-server.ts';
+import { playground, useSiteBrowser, waitForStatus } from '../support/site-browser.ts';
 
 const ARTICLE = '/patterns/transactional-outbox/';
 const DUAL_WRITE_PLAN = 'crash:order-service@after_commit_before_publish*3';
 
-let site: StaticSite;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await serveStatic(join(import.meta.dirname, '..', '..', 'dist'));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
-/** Opens a page and collects console errors and uncaught exceptions. */
-async function open(path: string, options: { width?: number; colorScheme?: 'dark' | 'light'; javaScript?: boolean } = {}) {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: 900 },
-    colorScheme: options.colorScheme ?? 'light',
-    javaScriptEnabled: options.javaScript ?? true,
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(site.origin + path);
-  return { page, errors, close: () => context.close() };
-}
-
-const playground = (page: Page, id: string) => page.locator(`[data-playground="${id}"]`);
-
-async function waitForStatus(page: Page, id: string, status: string, timeoutMs = 90_000) {
-  await page.waitForSelector(`[data-playground="${id}"][data-status="${status}"]`, { timeout: timeoutMs });
-}
+const { open } = useSiteBrowser();
 
 describe('the transactional outbox article', () => {
   it('loads with no console errors and boots its playgrounds', async () => {

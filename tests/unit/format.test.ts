@@ -13,6 +13,8 @@ describe('time labels', () => {
     expect(formatDuration(12_340)).toBe('12.3 s');
     expect(formatDuration(490_000)).toBe('8 min 10 s');
     expect(formatDuration(7_260_000)).toBe('2 h 1 min');
+    expect(formatDuration(7_190_000)).toBe('2 h');
+    expect(formatDuration(3_599_700)).toBe('60 min');
   });
 
   it('put axis ticks on round steps, never more than asked for', () => {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { readReplay, replayPath } from '../../../playgrounds/links.ts';
 import type { PatternInfo, RunRequest, SideReport } from '../../../playgrounds/worker/api.ts';
+import { naturalSpeed } from '../../../playgrounds/worker/pace.ts';
 import { Counters } from './Counters.tsx';
 import { FaultPanel } from './FaultPanel.tsx';
 import { InvariantReport } from './InvariantReport.tsx';
@@ -161,7 +162,8 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
             request={request}
             currentPlan={sides[0]?.plan ?? request.plan}
             state={state}
-            speed={report?.speed ?? 2_000}
+            speed={report?.speed ?? naturalSpeed(endMs)}
+            endMs={endMs}
             onRun={playground.run}
             onPause={() => void playground.pause()}
             onStep={() => void playground.step()}

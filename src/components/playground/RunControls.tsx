@@ -2,15 +2,8 @@ import { useEffect, useState } from 'react';
 import { MAX_SEED } from '../../../playgrounds/links.ts';
 import { parsePlan } from '../../../playgrounds/kernel/faults.ts';
 import type { PatternInfo, RunRequest } from '../../../playgrounds/worker/api.ts';
+import { speedChoices } from '../../../playgrounds/worker/pace.ts';
 import type { LifecycleState } from './lifecycle.ts';
-
-/** Virtual milliseconds per real second; 0 runs as fast as the engine can. */
-const SPEEDS = [
-  { value: 500, label: '0.5×' },
-  { value: 2_000, label: '2×' },
-  { value: 8_000, label: '8×' },
-  { value: 0, label: 'max' },
-];
 
 interface Props {
   info: PatternInfo;
@@ -18,7 +11,10 @@ interface Props {
   /** The plan as the run stands, with the reader's interventions (what a link would carry). */
   currentPlan: string;
   state: LifecycleState;
+  /** Virtual milliseconds per real second; 0 runs as fast as the engine can. */
   speed: number;
+  /** The run's length, which sets the speeds worth offering. */
+  endMs: number;
   onRun: () => void;
   onPause: () => void;
   onStep: () => void;
@@ -29,7 +25,7 @@ interface Props {
 }
 
 /** Run, pause, step, speed, reset, and what defines a run: seed, variant, comparison, fault plan. */
-export function RunControls({ info, request, currentPlan, state, speed, onRun, onPause, onStep, onSpeed, onReset, link }: Props) {
+export function RunControls({ info, request, currentPlan, state, speed, endMs, onRun, onPause, onStep, onSpeed, onReset, link }: Props) {
   const [seed, setSeed] = useState(String(request.seed));
   const [plan, setPlan] = useState(currentPlan);
   const [problem, setProblem] = useState<string>();
@@ -90,7 +86,7 @@ export function RunControls({ info, request, currentPlan, state, speed, onRun, o
         <label>
           Speed{' '}
           <select value={speed} onChange={(e) => onSpeed(Number(e.target.value))}>
-            {SPEEDS.map((s) => (
+            {speedChoices(endMs).map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}
               </option>

@@ -8,7 +8,10 @@ import { useElementWidth } from './use-element-width.ts';
 import './playground.css';
 
 const HEIGHT = 300;
-const MARGIN = { top: 16, right: 16, bottom: 40, left: 56 };
+const MARGIN = { top: 28, right: 16, bottom: 40, left: 56 };
+const HOUR = 3_600_000;
+/** Round interval ticks, from a minute to an hour. */
+const X_TICKS = [60_000, 120_000, 300_000, 600_000, 1_200_000, 1_800_000, 3_600_000];
 const POLL_MS = 250;
 
 type Status = 'booting' | 'idle' | SweepReport['status'];
@@ -209,9 +212,14 @@ function SweepChart({
   const x = scaleLog()
     .domain([Math.min(...xs, optimum?.x ?? Infinity, 60_000) * 0.8, Math.max(...xs, optimum?.x ?? 0, 3_600_000) * 1.25])
     .range([MARGIN.left, width - MARGIN.right]);
+  // Times tick on whole hours (or halves), not on round numbers of milliseconds.
+  const unitSize = spec.y.unit === 'ms' ? HOUR : 1;
+  const inUnits = scaleLinear()
+    .domain([0, ((max(measured, (p) => p.y) ?? 1) * 1.08) / unitSize])
+    .nice(5);
+  const yTicks = inUnits.ticks(5).map((t) => t * unitSize);
   const y = scaleLinear()
-    .domain([0, (max(measured, (p) => p.y) ?? 1) * 1.08])
-    .nice()
+    .domain(inUnits.domain().map((d) => d * unitSize))
     .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
   const meanLine = line<{ x: number; y: number }>(
     (p) => x(p.x),
@@ -228,31 +236,27 @@ function SweepChart({
           aria-label={`${spec.y.label} against ${spec.x.label.toLowerCase()}: ${measured.length} runs measured.`}
         >
           <g aria-hidden="true">
-            {x.ticks(6).map((t) => (
+            {X_TICKS.filter((t) => t >= x.domain()[0]! && t <= x.domain()[1]!).map((t) => (
               <g key={t}>
                 <line className="fl-tl-grid" x1={x(t)} x2={x(t)} y1={MARGIN.top} y2={HEIGHT - MARGIN.bottom} />
-              </g>
-            ))}
-            {[60_000, 120_000, 300_000, 600_000, 1_200_000, 1_800_000, 3_600_000]
-              .filter((t) => t >= x.domain()[0]! && t <= x.domain()[1]!)
-              .map((t) => (
-                <text key={t} className="fl-pc-tick" x={x(t)} y={HEIGHT - MARGIN.bottom + 14} textAnchor="middle">
+                <text className="fl-pc-tick" x={x(t)} y={HEIGHT - MARGIN.bottom + 14} textAnchor="middle">
                   {format(t, spec.x.unit)}
                 </text>
-              ))}
+              </g>
+            ))}
             <text className="fl-pc-tick" x={(MARGIN.left + width - MARGIN.right) / 2} y={HEIGHT - 6} textAnchor="middle">
               {spec.x.label} (log scale)
             </text>
             {measured.length > 0 &&
-              y.ticks(5).map((t) => (
+              yTicks.map((t) => (
                 <g key={t}>
                   <line className="fl-tl-grid" x1={MARGIN.left} x2={width - MARGIN.right} y1={y(t)} y2={y(t)} />
                   <text className="fl-pc-tick" x={MARGIN.left - 6} y={y(t) + 4} textAnchor="end">
-                    {spec.y.unit === 'ms' ? `${Math.round((t / 3_600_000) * 10) / 10} h` : t}
+                    {spec.y.unit === 'ms' ? `${t / HOUR} h` : t}
                   </text>
                 </g>
               ))}
-            <text className="fl-pc-tick" x={4} y={MARGIN.top - 4}>
+            <text className="fl-pc-tick" x={4} y={MARGIN.top - 14}>
               {spec.y.label}
             </text>
           </g>
@@ -266,7 +270,16 @@ function SweepChart({
           )}
           {meanLine && <path className="fl-sweep__mean" d={meanLine} />}
           {measured.map((p) => (
-            <circle key={`${p.seed}-${p.value}`} className="fl-sweep__dot" cx={x(p.x)} cy={y(p.y)} r={3.5}>
+            <circle
+              key={`${p.seed}-${p.value}`}
+              className="fl-sweep__dot"
+              cx={x(p.x)}
+              cy={y(p.y)}
+              r={3.5}
+              data-seed={p.seed}
+              data-value={p.value}
+              data-measured={p.y}
+            >
               <title>{`seed ${p.seed}: every ${formatValue(p.x, spec.x.unit)} → ${formatValue(p.y, spec.y.unit)}`}</title>
             </circle>
           ))}

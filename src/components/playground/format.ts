@@ -19,12 +19,13 @@ export function formatSeconds(ms: number): string {
 export function formatDuration(ms: number): string {
   if (ms < SECOND) return `${Math.round(ms)} ms`;
   if (ms < MINUTE) return `${Math.round(ms / 100) / 10} s`;
+  // Round first, then split: 1 h 59.6 min must read 2 h, not 1 h 60 min.
   if (ms < HOUR) {
-    const seconds = Math.round((ms % MINUTE) / SECOND);
-    return seconds === 0 ? `${Math.floor(ms / MINUTE)} min` : `${Math.floor(ms / MINUTE)} min ${seconds} s`;
+    const seconds = Math.round(ms / SECOND);
+    return seconds % 60 === 0 ? `${seconds / 60} min` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
   }
-  const minutes = Math.round((ms % HOUR) / MINUTE);
-  return minutes === 0 ? `${Math.floor(ms / HOUR)} h` : `${Math.floor(ms / HOUR)} h ${minutes} min`;
+  const minutes = Math.round(ms / MINUTE);
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** Round steps for a time axis, from a millisecond to six hours. */
