@@ -17,6 +17,7 @@ import { outboxPattern } from '../playgrounds/outbox/index.ts';
 import { launchChromium } from '../tests/support/browser.ts';
 import { serveStatic } from '../tests/support/static-server.ts';
 import { recording } from './bench/recorder.ts';
+import { benchSweep } from './bench/sweep.ts';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -228,6 +229,8 @@ async function main(): Promise<void> {
       String(runPage.workers().length),
       '1',
     );
+
+    await benchSweep(cold, site.origin, report);
   } finally {
     await browser.close();
     await site.close();
