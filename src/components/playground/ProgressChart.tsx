@@ -63,7 +63,13 @@ export function ProgressChart({ events, series, total, endMs, nowMs, label }: Pr
   return (
     <figure className="fl-pchart" data-lost-ms={loss.lostMs} data-crashes={loss.crashes}>
       <figcaption className="fl-pchart__title">{series.title}</figcaption>
-      <div className="fl-pchart__box" ref={boxRef}>
+      <div
+        className="fl-pchart__box"
+        ref={boxRef}
+        tabIndex={0}
+        role="group"
+        aria-label={`${series.title} (scrolls sideways on narrow screens)`}
+      >
         <svg
           className="fl-pchart__svg"
           width={width}

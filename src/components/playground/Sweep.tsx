@@ -228,7 +228,13 @@ function SweepChart({
   const format = (value: number, unit: 'ms' | 'count') => formatValue(value, unit).replace(/ 0 s$/, '');
   return (
     <figure className="fl-sweep__figure">
-      <div ref={boxRef} className="fl-sweep__box">
+      <div
+        ref={boxRef}
+        className="fl-sweep__box"
+        tabIndex={0}
+        role="group"
+        aria-label={`${spec.title} chart (scrolls sideways on narrow screens)`}
+      >
         <svg
           width={width}
           height={HEIGHT}
