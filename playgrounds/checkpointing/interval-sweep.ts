@@ -53,7 +53,7 @@ export const intervalSweep: SweepSpec = {
   }),
   // Crashes never stop before the job is done (a drain would let the slow points finish early).
   timing: (params: Params) => ({ workloadMs: params.items! * params.itemMs! * 60, drainMs: params.items! * params.itemMs! * 2 }),
-  x: { label: 'Checkpoint interval (work between checkpoints)', unit: 'ms', of: (params: Params) => params.chunkSize! * params.itemMs! },
+  x: { label: 'Work between checkpoints', unit: 'ms', of: (params: Params) => params.chunkSize! * params.itemMs! },
   y: {
     label: 'Time to finish the job',
     unit: 'ms',

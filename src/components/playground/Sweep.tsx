@@ -194,6 +194,13 @@ function SweepSlider({
   );
 }
 
+/** Drops ticks that would print on top of the one before (a narrow screen has room for fewer). */
+function spacedTicks(ticks: readonly number[], x: (value: number) => number, minPx = 44): number[] {
+  const kept: number[] = [];
+  for (const tick of ticks) if (kept.length === 0 || x(tick) - x(kept[kept.length - 1]!) >= minPx) kept.push(tick);
+  return kept;
+}
+
 function SweepChart({
   spec,
   points,
@@ -206,7 +213,7 @@ function SweepChart({
   best: { x: number; y: number } | undefined;
 }) {
   const boxRef = useRef<HTMLDivElement>(null);
-  const width = Math.max(320, useElementWidth(boxRef, 640));
+  const width = Math.max(260, useElementWidth(boxRef, 640));
   const xs = points.map((p) => p.x);
   const measured = points.filter((p): p is SweepPoint & { y: number } => p.y !== null);
   const x = scaleLog()
@@ -242,7 +249,10 @@ function SweepChart({
           aria-label={`${spec.y.label} against ${spec.x.label.toLowerCase()}: ${measured.length} runs measured.`}
         >
           <g aria-hidden="true">
-            {X_TICKS.filter((t) => t >= x.domain()[0]! && t <= x.domain()[1]!).map((t) => (
+            {spacedTicks(
+              X_TICKS.filter((t) => t >= x.domain()[0]! && t <= x.domain()[1]!),
+              x,
+            ).map((t) => (
               <g key={t}>
                 <line className="fl-tl-grid" x1={x(t)} x2={x(t)} y1={MARGIN.top} y2={HEIGHT - MARGIN.bottom} />
                 <text className="fl-pc-tick" x={x(t)} y={HEIGHT - MARGIN.bottom + 14} textAnchor="middle">
@@ -251,7 +261,7 @@ function SweepChart({
               </g>
             ))}
             <text className="fl-pc-tick" x={(MARGIN.left + width - MARGIN.right) / 2} y={HEIGHT - 6} textAnchor="middle">
-              {spec.x.label} (log scale)
+              {spec.x.label}, log scale
             </text>
             {measured.length > 0 &&
               yTicks.map((t) => (
@@ -269,7 +279,11 @@ function SweepChart({
           {optimum && (
             <g className="fl-sweep__optimum">
               <line x1={x(optimum.x)} x2={x(optimum.x)} y1={MARGIN.top} y2={HEIGHT - MARGIN.bottom} />
-              <text x={x(optimum.x) + 4} y={MARGIN.top + 12}>
+              <text
+                x={x(optimum.x) + (x(optimum.x) > width * 0.6 ? -4 : 4)}
+                y={MARGIN.top + 12}
+                textAnchor={x(optimum.x) > width * 0.6 ? 'end' : 'start'}
+              >
                 {optimum.label}: {formatValue(optimum.x, spec.x.unit)}
               </text>
             </g>
