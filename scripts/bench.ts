@@ -17,6 +17,7 @@ import { outboxPattern } from '../playgrounds/outbox/index.ts';
 import { launchChromium } from '../tests/support/browser.ts';
 import { serveStatic } from '../tests/support/static-server.ts';
 import { recording } from './bench/recorder.ts';
+import { benchRealCrash } from './bench/real-crash.ts';
 import { benchSweep } from './bench/sweep.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -231,6 +232,7 @@ async function main(): Promise<void> {
     );
 
     await benchSweep(cold, site.origin, report);
+    await benchRealCrash(browser, dist, report);
   } finally {
     await browser.close();
     await site.close();

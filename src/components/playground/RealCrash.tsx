@@ -116,6 +116,7 @@ export function RealCrash({ params, invariants }: { params: Params; invariants: 
       data-duplicates={view.stored?.duplicates ?? ''}
       data-gaps={view.stored?.gaps ?? ''}
       data-storage={view.storage?.kind ?? ''}
+      data-open-ms={view.storage?.openMs ?? ''}
       aria-labelledby="real-crash-title"
     >
       <header className="fl-playground__header">
