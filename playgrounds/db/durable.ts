@@ -70,14 +70,19 @@ const MAX_BACKOFF_MS = 800;
 /** IndexedDB database holding one marker per complete durable database. */
 const MARKERS_DB = 'faultline-durable';
 
+/** Where a database called `name` would be kept here, and whether one is (without opening it). */
+export async function findDurableDatabase(name: string, prefer?: StorageKind): Promise<{ kind: StorageKind; stored: boolean }> {
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad durable database name "${name}"`);
+  const kind = prefer === 'idb' || !(await opfsWorks()) ? 'idb' : 'opfs';
+  if (kind === 'idb' && typeof indexedDB === 'undefined') throw new StorageUnavailable('neither OPFS nor IndexedDB is available');
+  return { kind, stored: await readMarker(`${kind}:${name}`) };
+}
+
 /** Opens (or, the first time, creates from the snapshot) the durable database called `name`. */
 export async function openDurableDatabase(options: DurableOpenOptions): Promise<DurableDatabase> {
-  if (!/^[a-z0-9-]+$/.test(options.name)) throw new Error(`bad durable database name "${options.name}"`);
-  const kind = options.prefer === 'idb' || !(await opfsWorks()) ? 'idb' : 'opfs';
-  if (kind === 'idb' && typeof indexedDB === 'undefined') throw new StorageUnavailable('neither OPFS nor IndexedDB is available');
+  const { kind, stored: exists } = await findDurableDatabase(options.name, options.prefer);
   const url = `${kind === 'opfs' ? 'opfs-ahp' : 'idb'}://faultline-${options.name}`;
   const markerKey = `${kind}:${options.name}`;
-  const exists = await readMarker(markerKey);
   // No marker: nothing was stored, or a first open died half-way through loading. Start clean.
   if (!exists) await removeStorage(kind, options.name, options);
   const snapshot = exists ? undefined : await options.snapshot();

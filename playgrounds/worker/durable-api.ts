@@ -15,8 +15,6 @@ export interface DurableBootRequest {
   name: string;
   /** `idb` tries IndexedDB (Safari's path) where OPFS would work. */
   prefer?: StorageKind;
-  /** Deletes whatever is stored first: start over. */
-  wipe?: boolean;
 }
 
 /** Where the database is kept and what opening it cost. */
@@ -36,6 +34,10 @@ export interface StorageReport {
 
 /** What the durable worker answers: the host's run controls, and a boot that opens storage. */
 export type DurableWorkerApi = Pick<PlaygroundWorkerApi, 'open' | 'play' | 'setSpeed' | 'poll' | 'query'> & {
+  /** Where the database would be kept, and whether one is, without booting anything. */
+  find(request: Pick<DurableBootRequest, 'name' | 'prefer'>): Promise<{ kind: StorageKind; stored: boolean }>;
+  /** Deletes the stored database (wherever it is): start over. Call it before `boot`, never after. */
+  wipe(name: string): Promise<void>;
   boot(
     request: DurableBootRequest,
     onProgress?: (progress: BootProgress) => void,

@@ -4,7 +4,14 @@
  * starts another, and the new one opens the same storage and carries on from what was committed.
  */
 import * as Comlink from 'comlink';
-import { openDurableDatabase, wipeDurableDatabase, type DurableDatabase, type OpenStep, type WaitClock } from '../db/durable.ts';
+import {
+  findDurableDatabase,
+  openDurableDatabase,
+  wipeDurableDatabase,
+  type DurableDatabase,
+  type OpenStep,
+  type WaitClock,
+} from '../db/durable.ts';
 import type { BootProgress } from './api.ts';
 import type { DurableBootRequest, DurableWorkerApi, StorageReport } from './durable-api.ts';
 import { downloadEngine } from './engine.ts';
@@ -54,11 +61,12 @@ const host = new PlaygroundHost({
 const api: DurableWorkerApi = {
   async boot(request, onProgress?: (progress: BootProgress) => void, onStep?: (step: OpenStep) => void): Promise<StorageReport> {
     boot = { request, onStep };
-    if (request.wipe) await wipeDurableDatabase(request.name, clock);
     const { bootMs } = await host.boot(request.snapshotUrl, (p) => onProgress?.(p));
     const { storage, openMs, waitedMs, attempts, created } = opened!;
     return { ...storage, openMs: Math.round(openMs), waitedMs: Math.round(waitedMs), attempts, created, bootMs };
   },
+  find: ({ name, prefer }) => findDurableDatabase(name, prefer),
+  wipe: (name) => wipeDurableDatabase(name, clock),
   open: (request) => host.open(request),
   play: (instanceId) => host.play(instanceId),
   setSpeed: (instanceId, speed) => host.setSpeed(instanceId, speed),

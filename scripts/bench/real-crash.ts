@@ -55,10 +55,12 @@ export async function benchRealCrash(browser: Browser, dist: string, report: Rep
     await page.goto(site.origin + ARTICLE);
     const root = page.locator('[data-real-crash]');
     await root.scrollIntoViewIfNeeded();
-    await page.waitForSelector('[data-real-crash][data-phase="empty"]', { timeout: 180_000 });
+    await page.waitForSelector('[data-real-crash][data-phase="empty"]', { timeout: 60_000 });
+    // Nothing is stored until the job starts: the first start creates the database.
+    await root.getByRole('button', { name: 'Start the job' }).click();
+    await page.waitForSelector('[data-real-crash][data-phase="running"]', { timeout: 180_000 });
     const createMs = Number(await root.getAttribute('data-open-ms'));
     const directory = (await root.locator('.fl-crash__storage code').innerText()).replace(/^opfs-ahp:\/\//, '');
-    await root.getByRole('button', { name: 'Start the job' }).click();
     await page.waitForFunction(
       (item) => Number(document.querySelector('[data-real-crash]')?.getAttribute('data-checkpoint')) >= item,
       KILL_AFTER_ITEM,

@@ -11,7 +11,8 @@ const STORAGE_NAMES = { opfs: 'OPFS', idb: 'IndexedDB' } as const;
 
 /** The live region's words for each phase (progress numbers stay out of it: they change too often). */
 const PHASE_TEXT: Record<CrashPhase, string> = {
-  booting: 'Opening the database kept in this browser…',
+  looking: 'Looking for a job kept in this browser…',
+  booting: 'Preparing the database in this browser’s storage…',
   empty: 'Ready. Nothing is stored yet: start the job.',
   unfinished: 'An unfinished job is stored in this browser.',
   running: 'The job is running, one chunk per checkpoint.',
@@ -29,8 +30,8 @@ function stepText(step: OpenStep | undefined): string {
 }
 
 function StorageLine({ view }: { view: RealCrashView }) {
-  const { storage, boot, phase, step } = view;
-  const opening = phase === 'booting' || phase === 'recovering' || !storage;
+  const { storage, boot, phase, step, kind } = view;
+  const opening = phase === 'booting' || phase === 'recovering';
   if (opening && boot.stage === 'download') {
     return (
       <ProgressBar stage="download" loadedBytes={boot.loadedBytes} totalBytes={boot.totalBytes} label="Loading Postgres for this section" />
@@ -44,6 +45,15 @@ function StorageLine({ view }: { view: RealCrashView }) {
           {stepText(step)}
         </p>
       </div>
+    );
+  }
+  if (!storage) {
+    return (
+      <p className="fl-crash__storage">
+        {kind
+          ? `Nothing is stored in this browser yet. Starting the job creates its database in ${STORAGE_NAMES[kind]}, where it stays until you start over.`
+          : 'Looking in this browser’s storage…'}
+      </p>
     );
   }
   return (
@@ -153,7 +163,7 @@ export function RealCrash({ params, invariants }: { params: Params; invariants: 
           type="button"
           className="fl-button fl-button--quiet fl-crash__over"
           onClick={startOver}
-          disabled={phase === 'booting' || phase === 'recovering'}
+          disabled={phase === 'looking' || phase === 'booting' || phase === 'recovering'}
         >
           Start over
         </button>

@@ -1,12 +1,12 @@
 import * as Comlink from 'comlink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { STORED_JOB_SQL, storedJobFromRow, type StoredJob } from '../../../playgrounds/checkpointing/recovery.ts';
-import type { BootProgress, InvariantResult, Params, RunRequest } from '../../../playgrounds/worker/api.ts';
+import type { BootProgress, InvariantResult, Params } from '../../../playgrounds/worker/api.ts';
 import type { OpenStep, StorageKind, StorageReport } from '../../../playgrounds/worker/durable-api.ts';
 import { snapshotUrl, startDurableWorker, type DurableWorkerHandle } from '../../../playgrounds/worker/durable-client.ts';
 import { pageClockMs, readJournal, writeJournal, type Acknowledged, type LeaveCause } from './real-crash-journal.ts';
 
-export type CrashPhase = 'booting' | 'empty' | 'unfinished' | 'running' | 'recovering' | 'finished' | 'failed';
+export type CrashPhase = 'looking' | 'booting' | 'empty' | 'unfinished' | 'running' | 'recovering' | 'finished' | 'failed';
 
 /** What came back after the worker died (or the page went away), held against what the page had seen. */
 export interface Recovery {
@@ -26,6 +26,8 @@ export interface RealCrashView {
   boot: BootProgress;
   /** What opening the storage is doing, once the engine is loaded. */
   step?: OpenStep | undefined;
+  /** Where the database is (or would be) kept, known before anything is opened. */
+  kind?: StorageKind | undefined;
   storage?: StorageReport | undefined;
   stored?: StoredJob | undefined;
   recovery?: Recovery | undefined;
@@ -97,12 +99,14 @@ function preferredStorage(): StorageKind | undefined {
  * read back from the database after it committed; nothing comes from the worker's memory.
  */
 export function useRealCrash(params: Params) {
-  const [view, setView] = useState<RealCrashView>({ phase: 'booting', ...RESTARTING });
+  const [view, setView] = useState<RealCrashView>({ phase: 'looking', ...RESTARTING });
   const worker = useRef<DurableWorkerHandle | null>(null);
   /** Bumped whenever a worker is replaced: answers from an older one are ignored. */
   const generation = useRef(0);
+  /** Whether the current worker has opened the database (a new one has not, until asked to). */
+  const booted = useRef(false);
   const acknowledged = useRef<Acknowledged | null>(null);
-  const phase = useRef<CrashPhase>('booting');
+  const phase = useRef<CrashPhase>('looking');
 
   const update = useCallback((changes: Partial<RealCrashView>) => {
     if (changes.phase) phase.current = changes.phase;
@@ -111,24 +115,25 @@ export function useRealCrash(params: Params) {
 
   const fail = useCallback((error: unknown) => update({ phase: 'failed', error: message(error) }), [update]);
 
-  /** Replaces the worker with a new one, opens the storage (wiping it first if asked) and the run. */
-  const connect = useCallback(
-    async (wipe: boolean) => {
-      worker.current?.terminate();
-      const handle = startDurableWorker();
-      worker.current = handle;
-      const gen = ++generation.current;
+  /** Starts a new worker in place of the current one (killing it), without booting anything in it. */
+  const spawn = useCallback(() => {
+    worker.current?.terminate();
+    const handle = startDurableWorker();
+    worker.current = handle;
+    booted.current = false;
+    return { api: handle.api, gen: ++generation.current };
+  }, []);
+
+  /** Opens (or creates) the stored database in the current worker, and the run over it. */
+  const boot = useCallback(
+    async (api: Api, gen: number) => {
       const onBoot = Comlink.proxy((boot: BootProgress) => gen === generation.current && setView((v) => ({ ...v, boot })));
       const onStep = Comlink.proxy((step: OpenStep) => gen === generation.current && setView((v) => ({ ...v, step })));
       const prefer = preferredStorage();
+      const booting = api.boot({ snapshotUrl: snapshotUrl(), name: STORAGE_NAME, ...(prefer ? { prefer } : {}) }, onBoot, onStep);
       try {
-        const boot = handle.api.boot(
-          { snapshotUrl: snapshotUrl(), name: STORAGE_NAME, ...(prefer ? { prefer } : {}), wipe },
-          onBoot,
-          onStep,
-        );
-        const storage = await withTimeout(boot, BOOT_TIMEOUT_MS, 'Opening the stored database');
-        const request: RunRequest = {
+        const storage = await withTimeout(booting, BOOT_TIMEOUT_MS, 'Opening the stored database');
+        await api.open({
           instanceId: INSTANCE,
           pattern: 'checkpointing',
           seed: 1,
@@ -137,11 +142,12 @@ export function useRealCrash(params: Params) {
           plan: '',
           params,
           resume: true,
-        };
-        await handle.api.open(request);
-        return { api: handle.api, storage, gen };
+        });
+        if (gen === generation.current) booted.current = true;
+        return storage;
       } catch (error) {
-        handle.terminate();
+        // A boot that failed or hung may hold the storage: never leave that worker behind.
+        if (gen === generation.current) worker.current?.terminate();
         throw error;
       }
     },
@@ -183,10 +189,23 @@ export function useRealCrash(params: Params) {
     [fail, follow, update],
   );
 
-  /** Opens the storage and, if the job was running when this tab lost it, carries on at once. */
+  /**
+   * Looks in storage with a new worker. A job this tab was running is recovered and carried on at
+   * once; one left from an earlier visit is offered; with nothing stored, nothing is opened (the
+   * database is created only when the reader starts the job).
+   */
   const reopen = useCallback(
     async (after: { cause: LeaveCause; acknowledged: Acknowledged | null; leftAtMs?: number } | null) => {
-      const { api, storage, gen } = await connect(false);
+      const { api, gen } = spawn();
+      const prefer = preferredStorage();
+      const { kind, stored } = await api.find({ name: STORAGE_NAME, ...(prefer ? { prefer } : {}) });
+      if (gen !== generation.current) return;
+      if (!stored && !after) {
+        update({ phase: 'empty', kind });
+        return;
+      }
+      if (phase.current === 'looking') update({ phase: 'booting', kind });
+      const storage = await boot(api, gen);
       const found = await readStored(api);
       if (gen !== generation.current) return;
       acknowledged.current = acknowledgedOf(found);
@@ -206,7 +225,7 @@ export function useRealCrash(params: Params) {
         update({ phase: 'empty', storage, stored: found });
       }
     },
-    [connect, run, update],
+    [boot, run, spawn, update],
   );
 
   useEffect(() => {
@@ -226,11 +245,23 @@ export function useRealCrash(params: Params) {
     // Mount once: the job outlives re-renders.
   }, []);
 
-  /** Starts the job on the stored tables, or carries on with the unfinished job found there. */
+  /** Starts the job (creating its database first if none is stored), or carries on with the unfinished one found. */
   const start = useCallback(() => {
-    const api = worker.current?.api;
-    if (api) run(api, generation.current).catch(fail);
-  }, [fail, run]);
+    const handle = worker.current;
+    if (!handle) return;
+    const gen = generation.current;
+    const go = async () => {
+      if (!booted.current) {
+        update({ phase: 'booting' });
+        const storage = await boot(handle.api, gen);
+        const stored = await readStored(handle.api);
+        if (gen !== generation.current) return;
+        update({ storage, stored });
+      }
+      await run(handle.api, gen);
+    };
+    go().catch(fail);
+  }, [boot, fail, run, update]);
 
   /** Kills the worker for real, mid-transaction if it is in one, then recovers in a new one. */
   const kill = useCallback(() => {
@@ -249,22 +280,29 @@ export function useRealCrash(params: Params) {
     window.location.reload();
   }, []);
 
-  /** Deletes the stored database and opens a new, empty one. */
+  /** Deletes the stored database, in a new worker (the old one may hold it): the next start creates a new one. */
   const startOver = useCallback(() => {
     writeJournal(null);
     acknowledged.current = null;
-    update({ phase: 'booting', ...RESTARTING, recovery: undefined, invariants: undefined, stored: undefined, error: undefined });
-    connect(true)
-      .then(async ({ api, storage, gen }) => {
-        const stored = await readStored(api);
-        if (gen === generation.current) update({ phase: 'empty', storage, stored });
-      })
+    update({
+      phase: 'booting',
+      ...RESTARTING,
+      recovery: undefined,
+      invariants: undefined,
+      stored: undefined,
+      storage: undefined,
+      error: undefined,
+    });
+    const { api, gen } = spawn();
+    api
+      .wipe(STORAGE_NAME)
+      .then(() => gen === generation.current && update({ phase: 'empty' }))
       .catch(fail);
-  }, [connect, fail, update]);
+  }, [fail, spawn, update]);
 
   /** Tries to open the storage again after a failure, keeping what it holds. */
   const retry = useCallback(() => {
-    update({ phase: 'booting', ...RESTARTING, error: undefined });
+    update({ phase: 'looking', ...RESTARTING, error: undefined });
     reopen(interrupted()).catch(fail);
   }, [fail, reopen, update]);
 
