@@ -148,7 +148,7 @@ async function withPatience<T>(
     } catch (error) {
       if (!isHeld(error)) throw error;
       if (options.clock.nowMs() + backoffMs > deadline) {
-        throw new Error(`${what}: the stored database is still in use (another tab, or a worker that did not let go)`);
+        throw new Error(`${what}: it is still in use, by another tab or by a worker that has not let go of it`);
       }
       options.onStep?.({ step: 'waiting', attempt: n });
       await options.clock.sleep(backoffMs);
@@ -165,7 +165,7 @@ async function withPatience<T>(
 async function createWhenReleased(kind: StorageKind, url: string, options: DurableOpenOptions, snapshot: Blob | undefined) {
   const firstTry = options.clock.nowMs();
   return withPatience(
-    'could not open the stored database',
+    'Could not open the stored database',
     async (attempts) => {
       if (kind === 'opfs') await probeOpfsState(url.slice('opfs-ahp://'.length));
       options.onStep?.({ step: snapshot ? 'creating' : 'opening' });
@@ -204,7 +204,7 @@ async function removeStorage(kind: StorageKind, name: string, options: { clock: 
   }
   const root = await navigator.storage.getDirectory();
   await withPatience(
-    'could not delete the stored database',
+    'Could not delete the stored database',
     async () => {
       try {
         await root.removeEntry(directory, { recursive: true });

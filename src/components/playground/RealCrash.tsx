@@ -25,7 +25,8 @@ const PHASE_TEXT: Record<CrashPhase, string> = {
 function stepText(step: OpenStep | undefined): string {
   if (step?.step === 'creating') return 'Creating the database in this browser’s storage (first visit only: several seconds)…';
   if (step?.step === 'opening') return 'Opening the database kept in this browser…';
-  if (step?.step === 'waiting') return `Waiting for the dead worker’s file handles to be released (attempt ${step.attempt})…`;
+  if (step?.step === 'waiting')
+    return `Waiting for the storage to be let go of, by the dead worker or another tab (attempt ${step.attempt})…`;
   return 'Starting Postgres…';
 }
 
@@ -48,13 +49,14 @@ function StorageLine({ view }: { view: RealCrashView }) {
     );
   }
   if (!storage) {
-    return (
-      <p className="fl-crash__storage">
-        {kind
-          ? `Nothing is stored in this browser yet. Starting the job creates its database in ${STORAGE_NAMES[kind]}, where it stays until you start over.`
-          : 'Looking in this browser’s storage…'}
-      </p>
-    );
+    const where = kind ? STORAGE_NAMES[kind] : 'this browser’s storage';
+    const text =
+      phase === 'empty'
+        ? `Nothing is stored in this browser yet. Starting the job creates its database in ${where}, where it stays until you start over.`
+        : phase === 'failed'
+          ? `No database is open (it would be kept in ${where}).`
+          : `Looking in ${where}…`;
+    return <p className="fl-crash__storage">{text}</p>;
   }
   return (
     <p className="fl-crash__storage">
