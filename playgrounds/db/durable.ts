@@ -56,7 +56,7 @@ export interface DurableDatabase {
 }
 
 /** The browser refuses durable storage (private browsing, storage disabled): said in words. */
-export class StorageUnavailable extends Error {
+class StorageUnavailable extends Error {
   constructor(reason: string) {
     super(`This browser does not let the page keep a database: ${reason}`);
     this.name = 'StorageUnavailable';

@@ -2,12 +2,10 @@ import type { InvariantResult, Params, PatternInfo } from '../../../playgrounds/
 import type { OpenStep } from '../../../playgrounds/worker/durable-api.ts';
 import { InvariantReport } from './InvariantReport.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
-import { RecoveryReport } from './RecoveryReport.tsx';
+import { RecoveryReport, STORAGE_NAMES } from './RecoveryReport.tsx';
 import { useRealCrash, type CrashPhase, type RealCrashView } from './useRealCrash.ts';
 import './playground.css';
 import './real-crash.css';
-
-const STORAGE_NAMES = { opfs: 'OPFS', idb: 'IndexedDB' } as const;
 
 /** The live region's words for each phase (progress numbers stay out of it: they change too often). */
 const PHASE_TEXT: Record<CrashPhase, string> = {

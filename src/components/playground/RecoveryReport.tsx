@@ -1,6 +1,7 @@
 import type { Recovery } from './useRealCrash.ts';
 
-const STORAGE_NAMES = { opfs: 'OPFS', idb: 'IndexedDB' } as const;
+/** What each kind of storage is called on the page. */
+export const STORAGE_NAMES = { opfs: 'OPFS', idb: 'IndexedDB' } as const;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

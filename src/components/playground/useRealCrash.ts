@@ -39,7 +39,7 @@ type Api = DurableWorkerHandle['api'];
 
 const INSTANCE = 'real-crash';
 /** The durable database's name in the browser's storage. */
-export const STORAGE_NAME = 'real-crash';
+const STORAGE_NAME = 'real-crash';
 const POLL_MS = 150;
 /** Real time: one virtual second per second, so a reader has time to reach for the kill button. */
 const REAL_TIME = 1_000;
