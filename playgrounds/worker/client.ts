@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { BootProgress, PlaygroundWorkerApi } from './api.ts';
+import { snapshotUrl } from './snapshot-url.ts';
 
 export type WorkerHandle = Comlink.Remote<PlaygroundWorkerApi>;
 
@@ -16,10 +17,6 @@ interface Shared {
 let shared: Shared | undefined;
 const listeners = new Set<(progress: BootProgress) => void>();
 let lastProgress: BootProgress = { stage: 'download', loadedBytes: 0, totalBytes: 0 };
-
-function snapshotUrl(): string {
-  return `${import.meta.env.BASE_URL.replace(/\/$/, '')}/pgdata/snapshot.tgz`;
-}
 
 /** The shared worker, booting it on first use; `onProgress` hears the download progress. */
 export function playgroundWorker(onProgress?: (progress: BootProgress) => void): Shared {

@@ -11,11 +11,6 @@ export interface DurableWorkerHandle {
   terminate(): void;
 }
 
-/** The URL of the site's data-directory snapshot, which a new durable database starts from. */
-export function snapshotUrl(): string {
-  return `${import.meta.env.BASE_URL.replace(/\/$/, '')}/pgdata/snapshot.tgz`;
-}
-
 /** Starts a new durable worker. */
 export function startDurableWorker(): DurableWorkerHandle {
   const worker = new Worker(new URL('./durable-worker.ts', import.meta.url), { type: 'module', name: 'faultline-durable' });

@@ -16,30 +16,22 @@ import type { BootProgress } from './api.ts';
 import type { DurableBootRequest, DurableWorkerApi, StorageReport } from './durable-api.ts';
 import { downloadEngine } from './engine.ts';
 import { PlaygroundHost } from './host.ts';
+import { messageYield } from './yield-to-events.ts';
 
 const clock: WaitClock = {
   nowMs: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-const channel = new MessageChannel();
-const waiting: Array<() => void> = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-
 let boot: { request: DurableBootRequest; onStep: ((step: OpenStep) => void) | undefined } | undefined;
 let opened: DurableDatabase | undefined;
 
 const host = new PlaygroundHost({
   nowMs: () => clock.nowMs(),
-  // A message to ourselves runs after any queued comlink calls, without setTimeout's 4 ms clamp.
-  yieldToEvents: () =>
-    new Promise<void>((resolve) => {
-      waiting.push(resolve);
-      channel.port2.postMessage(null);
-    }),
+  yieldToEvents: messageYield(),
   async openDatabase(snapshotUrl, onProgress) {
     const { request, onStep } = boot!;
-    const engine = await downloadEngine(__FAULTLINE_DOWNLOAD_BYTES__, onProgress);
+    const { engine } = await downloadEngine(__FAULTLINE_DOWNLOAD_BYTES__, onProgress);
     opened = await openDurableDatabase({
       name: request.name,
       engine,
@@ -52,9 +44,7 @@ const host = new PlaygroundHost({
         return response.blob();
       },
     });
-    // The host never dumps this database: it is the reader's, not the site's boot snapshot.
-    const dumpSnapshot = () => Promise.reject(new Error('a durable database is not a boot snapshot'));
-    return { db: { ...opened.db, dumpSnapshot }, fromSnapshot: opened.created };
+    return { db: opened.db, fromSnapshot: opened.created };
   },
 });
 

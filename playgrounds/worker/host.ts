@@ -1,4 +1,4 @@
-import type { OwnedDatabase } from '../db/pglite.ts';
+import type { Database } from '../db/types.ts';
 import { parsePlan } from '../kernel/faults.ts';
 import { resolveParams, type Pattern } from '../kernel/pattern.ts';
 import { PatternRun } from '../kernel/run.ts';
@@ -20,10 +20,7 @@ import { naturalSpeed } from './pace.ts';
 
 /** The real clock and a way to yield, injected so the host also runs under Node in tests. */
 export interface HostEnvironment {
-  openDatabase(
-    snapshotUrl: string | null,
-    onProgress: (progress: BootProgress) => void,
-  ): Promise<{ db: OwnedDatabase; fromSnapshot: boolean }>;
+  openDatabase(snapshotUrl: string | null, onProgress: (progress: BootProgress) => void): Promise<{ db: Database; fromSnapshot: boolean }>;
   nowMs(): number;
   /** Lets pending messages (pause, poll, inject) in before the next slice of simulation. */
   yieldToEvents(): Promise<void>;
@@ -52,7 +49,7 @@ interface Session {
  * simulation step, and a step never interleaves with a reset.
  */
 export class PlaygroundHost implements PlaygroundWorkerApi {
-  private db: OwnedDatabase | undefined;
+  private db: Database | undefined;
   private booting: Promise<{ bootMs: number; fromSnapshot: boolean }> | undefined;
   private readonly sessions = new Map<string, Session>();
   private readonly namespaces = new Map<string, number>();

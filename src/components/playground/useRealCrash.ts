@@ -3,7 +3,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { STORED_JOB_SQL, storedJobFromRow, type StoredJob } from '../../../playgrounds/checkpointing/recovery.ts';
 import type { BootProgress, InvariantResult, Params } from '../../../playgrounds/worker/api.ts';
 import type { OpenStep, StorageKind, StorageReport } from '../../../playgrounds/worker/durable-api.ts';
-import { snapshotUrl, startDurableWorker, type DurableWorkerHandle } from '../../../playgrounds/worker/durable-client.ts';
+import { startDurableWorker, type DurableWorkerHandle } from '../../../playgrounds/worker/durable-client.ts';
+import { snapshotUrl } from '../../../playgrounds/worker/snapshot-url.ts';
 import { pageClockMs, readJournal, writeJournal, type Acknowledged, type LeaveCause } from './real-crash-journal.ts';
 
 export type CrashPhase = 'looking' | 'booting' | 'empty' | 'unfinished' | 'running' | 'recovering' | 'finished' | 'failed';
