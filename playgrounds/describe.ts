@@ -19,6 +19,7 @@ export function describePattern(pattern: Pattern): PatternInfo {
       pattern.playgrounds.map((preset) => [preset.id, pattern.timing({ ...defaultParams(pattern), ...preset.params })]),
     ),
     ...(pattern.progress ? { progress: progressInfo(pattern, pattern.progress) } : {}),
+    statecharts: structuredClone({ ...pattern.statecharts }),
     sweeps: (pattern.sweeps ?? []).map((sweep) => ({
       id: sweep.id,
       title: sweep.title,

@@ -52,6 +52,19 @@ export interface ProgressSpec {
   total: (params: Params) => number;
 }
 
+/**
+ * A statechart the page draws from plain data, with live counts of the entities in each state
+ * (from the trace's `transition` events). States may name a `group` (a compound state they sit in).
+ */
+export interface StatechartSpec {
+  title: string;
+  /** What moves through the chart, in the plural: `orders`, `sagas`. */
+  entities: string;
+  initial: string;
+  states: ReadonlyArray<{ id: string; label: string; final: boolean; group?: string }>;
+  transitions: ReadonlyArray<{ from: string; event: string; to: string }>;
+}
+
 /** A slider of a sweep: a parameter, or a setting the sweep turns into its fault plan. */
 export type SweepSlider = ParamSpec;
 
@@ -118,6 +131,8 @@ export interface Pattern {
   /** A progress chart under the timeline, for patterns whose work advances along a count. */
   progress?: ProgressSpec;
   sweeps?: readonly SweepSpec[];
+  /** A live statechart beside the timeline, keyed by variant (variants without one show none). */
+  statecharts?: Readonly<Record<string, StatechartSpec>>;
   /** Proof that every naive variant breaks: the seed and plan that break it, and what breaks. */
   breakingRuns: ReadonlyArray<{ variant: string; seed: number; plan: string; breaks: readonly string[] }>;
 }

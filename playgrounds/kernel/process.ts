@@ -2,6 +2,7 @@ import type { Queryable } from '../db/types.ts';
 import type { Consumer } from './broker.ts';
 import type { Random } from './random.ts';
 import type { Simulation } from './simulation.ts';
+import type { StateMove } from './trace.ts';
 
 /**
  * Thrown through a process when it crashes at a crash point. Pattern code must let it pass:
@@ -262,6 +263,19 @@ export class ProcessContext {
   progress(series: string, value: number, label: string): void {
     this.runtime.assertLive(this.incarnation);
     this.sim.trace.record({ vt: this.sim.now, actor: this.name, kind: 'progress', label, series, value });
+  }
+
+  /**
+   * Reports that an entity moved through its statechart (or that a move was refused), after
+   * the transaction that decided it: what the statechart view counts. Does not yield.
+   */
+  moved(move: StateMove): void {
+    this.runtime.assertLive(this.incarnation);
+    const label =
+      move.to === null
+        ? `${move.entity}: ${move.event} refused in ${move.from ?? 'no state'}`
+        : `${move.entity}: ${move.from ?? 'start'} → ${move.to} (${move.event})`;
+    this.sim.trace.record({ vt: this.sim.now, actor: this.name, kind: 'transition', label, refs: [move.entity], move });
   }
 
   /** Adds to a named counter shown beside the playground. */

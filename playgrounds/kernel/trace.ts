@@ -24,7 +24,8 @@ export type TraceKind =
   | 'fault' // a fault from the plan fired
   | 'effect' // a visible side effect in the domain (an email delivered, stock reserved)
   | 'phase' // the run moved to another phase (drain)
-  | 'progress'; // a process reports how far its work has got (a measurement, drawn as a chart)
+  | 'progress' // a process reports how far its work has got (a measurement, drawn as a chart)
+  | 'transition'; // an entity moved from one state of its statechart to another, or a move was refused
 
 export interface TraceEvent {
   /** Position in the journal, from 0. */
@@ -45,6 +46,19 @@ export interface TraceEvent {
   /** A `progress` event's measurement: which series, and its value. */
   series?: string;
   value?: number;
+  /** A `transition` event's move: `to` is null when the move was refused in that state. */
+  move?: StateMove;
+}
+
+/** One entity's move through a statechart, as the statechart view counts it. */
+export interface StateMove {
+  /** The entity, as a ref such as `order:12`. */
+  entity: string;
+  /** Null when the entity enters the chart. */
+  from: string | null;
+  event: string;
+  /** Null when the move was refused (the event is not allowed in `from`, or a newer version won). */
+  to: string | null;
 }
 
 export type TraceInput = Omit<TraceEvent, 'seq'>;
@@ -63,6 +77,7 @@ function canonical(event: TraceEvent): string {
   ];
   // Only progress events carry a measurement; leaving it out elsewhere keeps older hashes valid.
   if (event.series !== undefined) fields.push(event.series, event.value ?? null);
+  if (event.move !== undefined) fields.push(event.move.entity, event.move.from, event.move.event, event.move.to);
   return JSON.stringify(fields);
 }
 

@@ -5,12 +5,12 @@
  */
 import type { FaultCatalog } from '../kernel/faults.ts';
 import type { InvariantResult } from '../kernel/invariants.ts';
-import type { ParamSpec, Params, PlaygroundPreset, VariantSpec } from '../kernel/pattern.ts';
+import type { ParamSpec, Params, PlaygroundPreset, StatechartSpec, VariantSpec } from '../kernel/pattern.ts';
 import type { SweepPoint } from '../parameter-sweep.ts';
 import type { RunPhase } from '../kernel/run.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
 
-export type { FaultCatalog, InvariantResult, ParamSpec, Params, PlaygroundPreset, RunPhase, SweepPoint, TraceEvent, VariantSpec };
+export type { FaultCatalog, InvariantResult, ParamSpec, Params, PlaygroundPreset, RunPhase, StatechartSpec, SweepPoint, TraceEvent, VariantSpec };
 
 /** Progress of the engine download and start, for the progress bar. */
 export interface BootProgress {
@@ -41,6 +41,8 @@ export interface PatternInfo {
   /** The progress chart's series, when the pattern's work advances along a count. */
   progress?: { title: string; unit: string; worked: string; saved: string; presetTotals: Record<string, number> };
   sweeps: SweepInfo[];
+  /** Statecharts by variant, as plain data. */
+  statecharts: Record<string, StatechartSpec>;
   /** The processes each variant runs, in start order (the timeline's lanes). */
   variantProcesses: Record<string, string[]>;
 }

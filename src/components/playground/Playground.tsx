@@ -9,6 +9,7 @@ import { ProgressBar } from './ProgressBar.tsx';
 import { ProgressChart } from './ProgressChart.tsx';
 import { RunControls } from './RunControls.tsx';
 import { SqlInspector } from './SqlInspector.tsx';
+import { Statechart } from './Statechart.tsx';
 import { Timeline } from './Timeline.tsx';
 import { usePlaygroundRun } from './usePlaygroundRun.ts';
 import './playground.css';
@@ -197,6 +198,15 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
                   label={`Timeline of the ${variantLabel(side.variant)} run`}
                   reducedMotion={reducedMotion}
                 />
+                {info.statecharts[side.variant] && (
+                  <Statechart
+                    chart={info.statecharts[side.variant]!}
+                    events={events[i] ?? []}
+                    nowMs={side.vt}
+                    glowMs={endMs / 40}
+                    label={`States of the ${variantLabel(side.variant)} run`}
+                  />
+                )}
                 {info.progress && (
                   <ProgressChart
                     events={events[i] ?? []}

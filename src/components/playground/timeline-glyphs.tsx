@@ -36,6 +36,7 @@ export function Glyph({ kind, x, y }: { kind: TraceKind; x: number; y: number })
     case 'receive':
       return <circle className={className} cx={x} cy={y} r={2} />;
     case 'progress':
+    case 'transition':
       return null;
   }
 }

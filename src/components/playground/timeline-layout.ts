@@ -113,8 +113,9 @@ export function layoutTimeline(events: readonly TraceEvent[], lanes: readonly st
   const arrows: TimelineArrow[] = [];
 
   for (const event of events) {
-    // Progress is a measurement with a chart of its own, not a step in a lane.
-    if (event.kind === 'progress') continue;
+    // Progress and state moves are measurements with views of their own (the transaction
+    // behind a move already has its mark), not steps in a lane.
+    if (event.kind === 'progress' || event.kind === 'transition') continue;
     const lane = laneIndex.get(event.actor) ?? 0;
     const markX = x(event.vt);
     const previous = stacks.get(lane);
