@@ -1,0 +1,71 @@
+import { Timeout, type ProcessContext } from '../kernel/process.ts';
+import { commandTopic, eventId, REPLIES_TOPIC, TRIP_EVENTS_TOPIC, tripRef, type Command, type Reply, type TripEvent } from './messages.ts';
+import type { Scoreboard } from './scoreboard.ts';
+
+/** How long a publisher that must get its message out waits before it tries again. */
+const REPUBLISH_MS = 100;
+
+/**
+ * Sends a command to its service. Returns false when the broker did not acknowledge it: the
+ * sender cannot tell whether it was stored, and whoever owns the retry sends it again.
+ */
+export async function sendCommand(
+  ctx: ProcessContext,
+  board: Scoreboard,
+  command: Command,
+  messageId = command.requestId,
+): Promise<boolean> {
+  board.messageSent();
+  try {
+    await ctx.publish(commandTopic(command.service), {
+      key: String(command.trip.id),
+      id: messageId,
+      type: `${command.action} ${command.service}`,
+      payload: command,
+      refs: [tripRef(command.trip.id)],
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof Timeout) return false;
+    throw error;
+  }
+}
+
+/** Sends a service's reply to the orchestrator; a lost one is made good by the command's retry. */
+export async function sendReply(ctx: ProcessContext, board: Scoreboard, reply: Reply): Promise<void> {
+  board.messageSent();
+  try {
+    await ctx.publish(REPLIES_TOPIC, {
+      key: String(reply.tripId),
+      id: `${reply.commandId}/reply`,
+      type: `${reply.service} ${reply.answer.outcome}`,
+      payload: reply,
+      refs: [tripRef(reply.tripId)],
+    });
+  } catch (error) {
+    if (!(error instanceof Timeout)) throw error;
+  }
+}
+
+/**
+ * Announces a choreography event, until the broker acknowledges it. Nobody else would ever
+ * send it again: in choreography there is no orchestrator to notice that a trip went quiet.
+ */
+export async function announce(ctx: ProcessContext, board: Scoreboard, event: TripEvent): Promise<void> {
+  for (;;) {
+    board.messageSent();
+    try {
+      await ctx.publish(TRIP_EVENTS_TOPIC, {
+        key: String(event.trip.id),
+        id: eventId(event),
+        type: event.type,
+        payload: event,
+        refs: [tripRef(event.trip.id)],
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof Timeout)) throw error;
+      await ctx.sleep(REPUBLISH_MS);
+    }
+  }
+}
