@@ -6,28 +6,21 @@ import type { Scoreboard } from './scoreboard.ts';
 const REPUBLISH_MS = 100;
 
 /**
- * Sends a command to its service. Returns false when the broker did not acknowledge it: the
- * sender cannot tell whether it was stored, and whoever owns the retry sends it again.
+ * Sends a command to its service. When the broker does not acknowledge it, the sender cannot
+ * tell whether it was stored; whoever owns the command's retry sends it again.
  */
-export async function sendCommand(
-  ctx: ProcessContext,
-  board: Scoreboard,
-  command: Command,
-  messageId = command.requestId,
-): Promise<boolean> {
+export async function sendCommand(ctx: ProcessContext, board: Scoreboard, command: Command): Promise<void> {
   board.messageSent();
   try {
     await ctx.publish(commandTopic(command.service), {
       key: String(command.trip.id),
-      id: messageId,
+      id: command.requestId,
       type: `${command.action} ${command.service}`,
       payload: command,
       refs: [tripRef(command.trip.id)],
     });
-    return true;
   } catch (error) {
-    if (error instanceof Timeout) return false;
-    throw error;
+    if (!(error instanceof Timeout)) throw error;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ProcessContext } from '../kernel/process.ts';
 import { announce } from './bus.ts';
+import { recordTrip, type TripDesk } from './front-desk.ts';
 import {
   eventId,
   TRIP_EVENTS_TOPIC,
@@ -13,7 +14,6 @@ import {
 import { handleRequest, type ParticipantSettings } from './participant.ts';
 import type { Step } from './schema.ts';
 import type { Scoreboard } from './scoreboard.ts';
-import { recordTrip, type TripDesk } from './front-desk.ts';
 
 /**
  * Who reacts to what. Nobody runs the saga: each service knows only the events that concern

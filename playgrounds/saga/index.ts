@@ -1,13 +1,12 @@
 import type { FaultCatalog } from '../kernel/faults.ts';
 import type { Params, Pattern, PatternWorld, VariantSpec } from '../kernel/pattern.ts';
-import type { Step } from './schema.ts';
 import { choreographedService, tripService } from './choreography.ts';
 import { commandedService } from './commanded-service.ts';
 import { TripDesk } from './front-desk.ts';
 import { inMemoryOrchestrator } from './in-memory-orchestrator.ts';
 import { sagaInvariants } from './invariants.ts';
 import { operator, sagaOrchestrator } from './orchestrator.ts';
-import { sagaDdl, SCHEMAS, STEPS } from './schema.ts';
+import { sagaDdl, SCHEMAS, STEPS, type Step } from './schema.ts';
 import { sagaPlaygrounds } from './scenarios.ts';
 import { SAGA_COUNTERS, Scoreboard } from './scoreboard.ts';
 import { tripRequests } from './workload.ts';

@@ -6,6 +6,7 @@ import type { SagaEvent } from './machine.ts';
 import { REPLIES_TOPIC, tripRef, type Command, type Reply } from './messages.ts';
 import { advanceTripSaga, claimOverdueCommands, nextTimerVt, startTripSaga, type SagaChange } from './saga-store.ts';
 import type { Scoreboard } from './scoreboard.ts';
+import type { Trip } from './workload.ts';
 
 export interface OrchestratorSettings {
   /** How long to wait for a service's reply before sending the command again. */
@@ -22,12 +23,12 @@ const label = (tripId: number, change: SagaChange | null, event: string) =>
   change ? `trip ${tripId}: ${change.from} → ${change.to} on ${event}` : `trip ${tripId}: ${event} ignored`;
 
 async function sendAll(ctx: ProcessContext, board: Scoreboard, commands: readonly Command[]): Promise<void> {
-  // A send the broker does not acknowledge is retried by the command's timer.
+  // A send the broker does not acknowledge is sent again when the command's timer is due.
   for (const command of commands) await sendCommand(ctx, board, command);
 }
 
 /** Records the trip and starts its saga, in one transaction; a repeated request starts nothing. */
-async function accept(ctx: ProcessContext, trip: import('./workload.ts').Trip, settings: OrchestratorSettings): Promise<Command[]> {
+async function accept(ctx: ProcessContext, trip: Trip, settings: OrchestratorSettings): Promise<Command[]> {
   return ctx.tx(`accept trip ${trip.id}`, { schema: 'trips', refs: [tripRef(trip.id)] }, async (q) => {
     if (!(await recordTrip(q, trip))) return [];
     const change = await startTripSaga(q, trip, ctx.now(), settings.stepTimeoutMs);
@@ -63,32 +64,35 @@ async function applyReply(ctx: ProcessContext, reply: Reply, settings: Orchestra
     .then((r) => r.commands);
 }
 
-/**
- * Moves every saga that is due an event: past its deadline before the pivot, or an undo out of
- * attempts. Returns the commands of the states entered, and what changed, for the trace.
- */
-async function fireTimers(
+/** Feeds each saga its event, in the caller's transaction: the commands to send, and a line each for the trace. */
+async function advanceEach(
   q: Queryable,
+  fired: ReadonlyArray<{ trip_id: number; event: SagaEvent['type'] }>,
   nowMs: number,
   settings: OrchestratorSettings,
 ): Promise<{ commands: Command[]; changes: string[] }> {
-  const { rows: fired } = await q.query<{ trip_id: number; event: 'deadline.passed' | 'compensation.escalated' }>(
-    `SELECT trip_id, 'deadline.passed' AS event FROM sagas WHERE state = 'running' AND deadline_vt <= $1
-     UNION ALL
-     SELECT trip_id, 'compensation.escalated' FROM saga_commands
-      WHERE status = 'pending' AND action IN ('cancel', 'refund') AND attempts >= $2 AND next_attempt_vt <= $1
-     ORDER BY 2, 1`,
-    [nowMs, settings.maxUndoAttempts],
-  );
   const commands: Command[] = [];
   const changes: string[] = [];
   for (const { trip_id, event } of fired) {
-    const change = await advanceTripSaga(q, trip_id, { type: event }, nowMs, settings.stepTimeoutMs);
+    const change = await advanceTripSaga(q, trip_id, { type: event } as SagaEvent, nowMs, settings.stepTimeoutMs);
     if (event === 'compensation.escalated') settings.board.escalated();
     commands.push(...(change?.commands ?? []));
     changes.push(label(trip_id, change, event));
   }
   return { commands, changes };
+}
+
+/** The sagas due an event now: past their deadline before the pivot, or an undo out of attempts. */
+async function dueEvents(q: Queryable, nowMs: number, maxUndoAttempts: number) {
+  const { rows } = await q.query<{ trip_id: number; event: 'deadline.passed' | 'compensation.escalated' }>(
+    `SELECT trip_id, 'deadline.passed' AS event FROM sagas WHERE state = 'running' AND deadline_vt <= $1
+     UNION ALL
+     SELECT trip_id, 'compensation.escalated' FROM saga_commands
+      WHERE status = 'pending' AND action IN ('cancel', 'refund') AND attempts >= $2 AND next_attempt_vt <= $1
+     ORDER BY 2, 1`,
+    [nowMs, maxUndoAttempts],
+  );
+  return rows;
 }
 
 /**
@@ -98,7 +102,7 @@ async function fireTimers(
  * Returns the commands to send and when to look next.
  */
 async function lookAtTimers(ctx: ProcessContext, settings: OrchestratorSettings): Promise<{ commands: Command[]; nextVt: number }> {
-  const looked = await ctx.tx(
+  return ctx.tx(
     'look at deadlines and retries',
     {
       schema: 'trips',
@@ -110,12 +114,11 @@ async function lookAtTimers(ctx: ProcessContext, settings: OrchestratorSettings)
     },
     async (q) => {
       const now = ctx.now();
-      const fired = await fireTimers(q, now, settings);
+      const fired = await advanceEach(q, await dueEvents(q, now, settings.maxUndoAttempts), now, settings);
       const commands = [...fired.commands, ...(await claimOverdueCommands(q, now, settings.stepTimeoutMs))];
       return { commands, changes: fired.changes, nextVt: Math.min((await nextTimerVt(q)) ?? Infinity, now + IDLE_LOOK_MS) };
     },
   );
-  return looked;
 }
 
 /**
@@ -168,18 +171,12 @@ export function operator(humanDelayMs: number, settings: OrchestratorSettings) {
         'look at escalated trips',
         { schema: 'trips', describe: (r) => (r as { changes: string[] }).changes.join('; ') || 'no escalated trips' },
         async (q) => {
-          const { rows } = await q.query<{ trip_id: number }>(
-            `SELECT trip_id FROM sagas WHERE state = 'failed_needs_human' AND updated_vt + $2 <= $1 ORDER BY trip_id`,
+          const { rows } = await q.query<{ trip_id: number; event: 'compensation.redriven' }>(
+            `SELECT trip_id, 'compensation.redriven' AS event FROM sagas
+              WHERE state = 'failed_needs_human' AND updated_vt + $2 <= $1 ORDER BY trip_id`,
             [ctx.now(), humanDelayMs],
           );
-          const commands: Command[] = [];
-          const changes: string[] = [];
-          for (const { trip_id } of rows) {
-            const change = await advanceTripSaga(q, trip_id, { type: 'compensation.redriven' }, ctx.now(), settings.stepTimeoutMs);
-            commands.push(...(change?.commands ?? []));
-            changes.push(label(trip_id, change, 'compensation.redriven'));
-          }
-          return { commands, changes };
+          return advanceEach(q, rows, ctx.now(), settings);
         },
       );
       await sendAll(ctx, settings.board, commands);
