@@ -31,6 +31,7 @@ export async function benchSweep(context: BrowserContext, origin: string, report
   await page.waitForSelector(`[data-sweep="${SWEEP}"][data-status="finished"]`, { timeout: 600_000 });
   const measured = Number(await root.getAttribute('data-points'));
   const elapsed = Number(await root.getAttribute('data-elapsed-ms'));
+  if (!(elapsed > 0)) throw new Error('the sweep island reported no elapsed time (data-elapsed-ms)');
   await page.close();
   const pageMs = elapsed / measured;
   report(

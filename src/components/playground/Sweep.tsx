@@ -103,6 +103,7 @@ export function Sweep({ info, sweepId }: { info: PatternInfo; sweepId: string })
       data-sweep={sweepId}
       data-status={status}
       data-points={done}
+      data-elapsed-ms={report?.elapsedMs ?? 0}
       aria-labelledby={`${instanceId}-title`}
     >
       <header className="fl-playground__header">
