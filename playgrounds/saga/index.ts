@@ -9,6 +9,7 @@ import { operator, sagaOrchestrator } from './orchestrator.ts';
 import { sagaDdl, SCHEMAS, STEPS, type Step } from './schema.ts';
 import { sagaPlaygrounds } from './scenarios.ts';
 import { SAGA_COUNTERS, Scoreboard } from './scoreboard.ts';
+import { SAGA_STATECHART } from './statechart.ts';
 import { tripRequests } from './workload.ts';
 
 const VARIANTS: readonly VariantSpec[] = [
@@ -127,6 +128,9 @@ export const sagaPattern: Pattern = {
   invariants: sagaInvariants,
   counters: SAGA_COUNTERS,
   playgrounds: sagaPlaygrounds,
+  // Only the orchestrator has a saga state to draw: in choreography nobody holds it, and the
+  // in-memory orchestrator keeps it where a crash forgets it.
+  statecharts: { correct: SAGA_STATECHART },
   breakingRuns: [
     // Crashes between two steps: the trip's seat and room stay held, with nobody left to undo them.
     { variant: 'in-memory', seed: 1, plan: 'crash:orchestrator@between_steps*2', breaks: ['every-trip-settles'] },

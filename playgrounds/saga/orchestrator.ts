@@ -1,11 +1,13 @@
 import type { Queryable } from '../db/types.ts';
 import type { ProcessContext } from '../kernel/process.ts';
+import type { StateMove } from '../kernel/trace.ts';
 import { sendCommand } from './bus.ts';
 import { recordTrip, type TripDesk } from './front-desk.ts';
 import type { SagaEvent } from './machine.ts';
 import { REPLIES_TOPIC, tripRef, type Command, type Reply } from './messages.ts';
 import { advanceTripSaga, claimOverdueCommands, nextTimerVt, startTripSaga, type SagaChange } from './saga-store.ts';
 import type { Scoreboard } from './scoreboard.ts';
+import { sagaMove } from './statechart.ts';
 import type { Trip } from './workload.ts';
 
 export interface OrchestratorSettings {
@@ -19,67 +21,95 @@ export interface OrchestratorSettings {
 /** The longest the orchestrator goes without looking at its timers, even when none is due. */
 const IDLE_LOOK_MS = 5_000;
 
-const label = (tripId: number, change: SagaChange | null, event: string) =>
-  change ? `trip ${tripId}: ${change.from} → ${change.to} on ${event}` : `trip ${tripId}: ${event} ignored`;
+/** What a transaction did to the sagas it touched: commands to send, and moves for the statechart view. */
+interface Outcome {
+  commands: Command[];
+  moves: StateMove[];
+  /** A line per saga, for the trace. */
+  changes: string[];
+}
 
-async function sendAll(ctx: ProcessContext, board: Scoreboard, commands: readonly Command[]): Promise<void> {
+function outcomeOf(tripId: number, event: string, change: SagaChange): Outcome {
+  const move = sagaMove(tripRef(tripId), change.from, event, change.to);
+  const line =
+    change.to === null ? `trip ${tripId}: ${event} ignored in ${change.from}` : `trip ${tripId}: ${change.from} → ${change.to} on ${event}`;
+  return { commands: change.commands, moves: move ? [move] : [], changes: [line] };
+}
+
+function merge(outcomes: readonly Outcome[]): Outcome {
+  return {
+    commands: outcomes.flatMap((o) => o.commands),
+    moves: outcomes.flatMap((o) => o.moves),
+    changes: outcomes.flatMap((o) => o.changes),
+  };
+}
+
+/** Reports the moves of a transaction that just committed, before anything else can happen. */
+function reported<T extends Outcome>(ctx: ProcessContext, outcome: T): T {
+  for (const move of outcome.moves) ctx.moved(move);
+  return outcome;
+}
+
+async function sendAll(ctx: ProcessContext, board: Scoreboard, outcome: Outcome): Promise<void> {
   // A send the broker does not acknowledge is sent again when the command's timer is due.
-  for (const command of commands) await sendCommand(ctx, board, command);
+  for (const command of outcome.commands) await sendCommand(ctx, board, command);
 }
 
 /** Records the trip and starts its saga, in one transaction; a repeated request starts nothing. */
-async function accept(ctx: ProcessContext, trip: Trip, settings: OrchestratorSettings): Promise<Command[]> {
-  return ctx.tx(`accept trip ${trip.id}`, { schema: 'trips', refs: [tripRef(trip.id)] }, async (q) => {
-    if (!(await recordTrip(q, trip))) return [];
-    const change = await startTripSaga(q, trip, ctx.now(), settings.stepTimeoutMs);
+async function accept(ctx: ProcessContext, trip: Trip, settings: OrchestratorSettings): Promise<Outcome> {
+  const outcome = await ctx.tx(`accept trip ${trip.id}`, { schema: 'trips', refs: [tripRef(trip.id)] }, async (q): Promise<Outcome> => {
+    if (!(await recordTrip(q, trip))) return merge([]);
+    const started = await startTripSaga(q, trip, ctx.now(), settings.stepTimeoutMs);
     settings.board.tripRequested(trip.id);
-    return change.commands;
+    return {
+      commands: started.commands,
+      moves: [{ entity: tripRef(trip.id), from: null, event: 'requested', to: started.to }],
+      changes: [`trip ${trip.id}: requested → ${started.to}`],
+    };
   });
+  return reported(ctx, outcome);
 }
 
 /**
- * Applies a service's reply: the command is answered (a repeated or late reply finds it
- * answered or superseded and changes nothing), and the saga moves on. A refused undo stays
+ * Applies a service's reply: its command stops being retried, and the saga machine decides
+ * whether the answer moves the saga (a repeated or late answer does not). A refused undo stays
  * pending; its timer sends it again after a backoff.
  */
-async function applyReply(ctx: ProcessContext, reply: Reply, settings: OrchestratorSettings): Promise<Command[]> {
+async function applyReply(ctx: ProcessContext, reply: Reply, settings: OrchestratorSettings): Promise<Outcome> {
   const event = `${reply.service}.${reply.answer.outcome}`;
-  return ctx
-    .tx(
-      `reply ${event} for trip ${reply.tripId}`,
-      { schema: 'trips', refs: [tripRef(reply.tripId)], describe: (r) => (r as { text: string }).text },
-      async (q) => {
-        if (reply.answer.outcome === 'unavailable')
-          return { text: `trip ${reply.tripId}: ${reply.action} ${reply.service} refused for now`, commands: [] };
-        const { rows } = await q.query(
-          `UPDATE saga_commands SET status = 'done', outcome = $2 WHERE command_id = $1 AND status = 'pending' RETURNING 1`,
-          [reply.commandId, reply.answer.outcome],
-        );
-        if (rows.length === 0) return { text: `trip ${reply.tripId}: ${event} already handled`, commands: [] };
-        const change = await advanceTripSaga(q, reply.tripId, { type: event } as SagaEvent, ctx.now(), settings.stepTimeoutMs);
-        ctx.crashPoint('before_commit');
-        return { text: label(reply.tripId, change, event), commands: change?.commands ?? [] };
-      },
-    )
-    .then((r) => r.commands);
+  const outcome = await ctx.tx(
+    `reply ${event} for trip ${reply.tripId}`,
+    { schema: 'trips', refs: [tripRef(reply.tripId)], describe: (r) => (r as Outcome).changes.join('; ') },
+    async (q) => {
+      if (reply.answer.outcome === 'unavailable') {
+        return { ...merge([]), changes: [`trip ${reply.tripId}: ${reply.action} ${reply.service} refused for now`] };
+      }
+      await q.query(`UPDATE saga_commands SET status = 'done', outcome = $2 WHERE command_id = $1 AND status = 'pending'`, [
+        reply.commandId,
+        reply.answer.outcome,
+      ]);
+      const change = await advanceTripSaga(q, reply.tripId, { type: event } as SagaEvent, ctx.now(), settings.stepTimeoutMs);
+      ctx.crashPoint('before_commit');
+      return outcomeOf(reply.tripId, event, change);
+    },
+  );
+  return reported(ctx, outcome);
 }
 
-/** Feeds each saga its event, in the caller's transaction: the commands to send, and a line each for the trace. */
+/** Feeds each saga its event, in the caller's transaction. */
 async function advanceEach(
   q: Queryable,
   fired: ReadonlyArray<{ trip_id: number; event: SagaEvent['type'] }>,
   nowMs: number,
   settings: OrchestratorSettings,
-): Promise<{ commands: Command[]; changes: string[] }> {
-  const commands: Command[] = [];
-  const changes: string[] = [];
+): Promise<Outcome> {
+  const outcomes: Outcome[] = [];
   for (const { trip_id, event } of fired) {
     const change = await advanceTripSaga(q, trip_id, { type: event } as SagaEvent, nowMs, settings.stepTimeoutMs);
     if (event === 'compensation.escalated') settings.board.escalated();
-    commands.push(...(change?.commands ?? []));
-    changes.push(label(trip_id, change, event));
+    outcomes.push(outcomeOf(trip_id, event, change));
   }
-  return { commands, changes };
+  return merge(outcomes);
 }
 
 /** The sagas due an event now: past their deadline before the pivot, or an undo out of attempts. */
@@ -101,24 +131,23 @@ async function dueEvents(q: Queryable, nowMs: number, maxUndoAttempts: number) {
  * service may have done it, and its inbox will say so), with the wait doubling each time.
  * Returns the commands to send and when to look next.
  */
-async function lookAtTimers(ctx: ProcessContext, settings: OrchestratorSettings): Promise<{ commands: Command[]; nextVt: number }> {
-  return ctx.tx(
+async function lookAtTimers(ctx: ProcessContext, settings: OrchestratorSettings): Promise<Outcome & { nextVt: number }> {
+  const outcome = await ctx.tx(
     'look at deadlines and retries',
     {
       schema: 'trips',
-      refs: (r) => [...new Set((r as { commands: Command[] }).commands.map((c) => tripRef(c.trip.id)))],
-      describe: (r) => {
-        const { changes, commands } = r as { changes: string[]; commands: Command[] };
-        return [...changes, `${commands.length} commands to send`].join('; ');
-      },
+      refs: (r) => [...new Set((r as Outcome).commands.map((c) => tripRef(c.trip.id)))],
+      describe: (r) => [...(r as Outcome).changes, `${(r as Outcome).commands.length} commands to send`].join('; '),
     },
     async (q) => {
       const now = ctx.now();
       const fired = await advanceEach(q, await dueEvents(q, now, settings.maxUndoAttempts), now, settings);
-      const commands = [...fired.commands, ...(await claimOverdueCommands(q, now, settings.stepTimeoutMs))];
-      return { commands, changes: fired.changes, nextVt: Math.min((await nextTimerVt(q)) ?? Infinity, now + IDLE_LOOK_MS) };
+      const overdue = await claimOverdueCommands(q, now, settings.stepTimeoutMs);
+      const nextVt = Math.min((await nextTimerVt(q)) ?? Infinity, now + IDLE_LOOK_MS);
+      return { ...fired, commands: [...fired.commands, ...overdue], nextVt };
     },
   );
+  return reported(ctx, outcome);
 }
 
 /**
@@ -134,22 +163,22 @@ export function sagaOrchestrator(desk: TripDesk, settings: OrchestratorSettings)
     for (;;) {
       const trip = desk.peek();
       if (trip && trip.requestedMs <= ctx.now()) {
-        const commands = await accept(ctx, trip, settings);
+        const accepted = await accept(ctx, trip, settings);
         ctx.crashPoint('after_accept');
-        await sendAll(ctx, settings.board, commands);
+        await sendAll(ctx, settings.board, accepted);
         desk.answer(trip);
         lookAtVt = Math.min(lookAtVt, ctx.now() + settings.stepTimeoutMs, trip.deadlineMs);
       } else if (ctx.now() >= lookAtVt) {
         const timers = await lookAtTimers(ctx, settings);
-        await sendAll(ctx, settings.board, timers.commands);
+        await sendAll(ctx, settings.board, timers);
         lookAtVt = timers.nextVt;
       } else {
         const delivery = await replies.next(Math.min(lookAtVt, trip?.requestedMs ?? Infinity) - ctx.now());
         if (!delivery) continue;
-        const commands = await applyReply(ctx, delivery.record.payload as Reply, settings);
+        const applied = await applyReply(ctx, delivery.record.payload as Reply, settings);
         ctx.crashPoint('between_steps');
-        await sendAll(ctx, settings.board, commands);
-        if (commands.length > 0) lookAtVt = Math.min(lookAtVt, ctx.now() + settings.stepTimeoutMs);
+        await sendAll(ctx, settings.board, applied);
+        if (applied.commands.length > 0) lookAtVt = Math.min(lookAtVt, ctx.now() + settings.stepTimeoutMs);
         await replies.commit(delivery);
       }
     }
@@ -167,9 +196,9 @@ export function operator(humanDelayMs: number, settings: OrchestratorSettings) {
   return async (ctx: ProcessContext): Promise<void> => {
     for (;;) {
       await ctx.sleep(OPERATOR_LOOK_MS);
-      const { commands } = await ctx.tx(
+      const redriven = await ctx.tx(
         'look at escalated trips',
-        { schema: 'trips', describe: (r) => (r as { changes: string[] }).changes.join('; ') || 'no escalated trips' },
+        { schema: 'trips', describe: (r) => (r as Outcome).changes.join('; ') || 'no escalated trips' },
         async (q) => {
           const { rows } = await q.query<{ trip_id: number; event: 'compensation.redriven' }>(
             `SELECT trip_id, 'compensation.redriven' AS event FROM sagas
@@ -179,7 +208,7 @@ export function operator(humanDelayMs: number, settings: OrchestratorSettings) {
           return advanceEach(q, rows, ctx.now(), settings);
         },
       );
-      await sendAll(ctx, settings.board, commands);
+      await sendAll(ctx, settings.board, reported(ctx, redriven));
     }
   };
 }

@@ -13,6 +13,7 @@ import {
 } from './machine.ts';
 import { commandId, type Action, type Command } from './messages.ts';
 import type { Step } from './schema.ts';
+import { sagaBox } from './statechart.ts';
 import type { Trip } from './workload.ts';
 
 /**
@@ -21,10 +22,13 @@ import type { Trip } from './workload.ts';
  * together, so a crash leaves either the old state with its commands or the new one with its.
  */
 
-/** A change of state, for the trace, and the commands of the states just entered, to send. */
+/**
+ * What an event did to a saga: the statechart boxes it went from and to (`to` is null when the
+ * machine ignored the event), and the commands of the states just entered, to send.
+ */
 export interface SagaChange {
   from: string;
-  to: string;
+  to: string | null;
   commands: Command[];
 }
 
@@ -56,11 +60,6 @@ function tripOf(row: TripRow): Trip {
     requestedMs: row.requested_vt,
     deadlineMs: row.deadline_vt,
   };
-}
-
-function describe(snapshot: SagaSnapshot): string {
-  const step = sagaStep(snapshot);
-  return step ? `${sagaStatus(snapshot)} ${step}` : sagaStatus(snapshot);
 }
 
 /**
@@ -96,7 +95,12 @@ async function reconcileCommands(
 }
 
 /** Starts the saga of a freshly recorded trip. */
-export async function startTripSaga(q: Queryable, trip: Trip, nowMs: number, stepTimeoutMs: number): Promise<SagaChange> {
+export async function startTripSaga(
+  q: Queryable,
+  trip: Trip,
+  nowMs: number,
+  stepTimeoutMs: number,
+): Promise<{ to: string; commands: Command[] }> {
   const snapshot = startSaga();
   await q.query(`INSERT INTO sagas (trip_id, state, step, machine, version, deadline_vt, updated_vt) VALUES ($1, $2, $3, $4, 1, $5, $6)`, [
     trip.id,
@@ -106,12 +110,12 @@ export async function startTripSaga(q: Queryable, trip: Trip, nowMs: number, ste
     trip.deadlineMs,
     nowMs,
   ]);
-  return { from: 'new', to: describe(snapshot), commands: await reconcileCommands(q, trip, snapshot, nowMs, stepTimeoutMs) };
+  return { to: sagaBox(snapshot), commands: await reconcileCommands(q, trip, snapshot, nowMs, stepTimeoutMs) };
 }
 
 /**
- * Feeds an event to a saga through the state machine. Returns null when the saga's state
- * ignores it (a late answer to a step the saga has moved past).
+ * Feeds an event to a saga through the state machine, which is the only judge of whether it
+ * applies: a late or repeated answer to a step the saga has moved past changes nothing.
  */
 export async function advanceTripSaga(
   q: Queryable,
@@ -119,7 +123,7 @@ export async function advanceTripSaga(
   event: SagaEvent,
   nowMs: number,
   stepTimeoutMs: number,
-): Promise<SagaChange | null> {
+): Promise<SagaChange> {
   const { rows } = await q.query<TripRow & { machine: StateValue }>(
     `SELECT s.machine, ${TRIP_COLUMNS} FROM sagas s JOIN trips t ON t.id = s.trip_id WHERE s.trip_id = $1 FOR UPDATE OF s`,
     [tripId],
@@ -127,7 +131,7 @@ export async function advanceTripSaga(
   if (!rows[0]) throw new Error(`no saga for trip ${tripId}`);
   const before = restoreSaga(rows[0].machine);
   const after = advanceSaga(before, event);
-  if (sameState(before, after)) return null;
+  if (sameState(before, after)) return { from: sagaBox(before), to: null, commands: [] };
   await q.query(`UPDATE sagas SET state = $2, step = $3, machine = $4, version = version + 1, updated_vt = $5 WHERE trip_id = $1`, [
     tripId,
     sagaStatus(after),
@@ -136,7 +140,7 @@ export async function advanceTripSaga(
     nowMs,
   ]);
   const commands = await reconcileCommands(q, tripOf(rows[0]), after, nowMs, stepTimeoutMs);
-  return { from: describe(before), to: describe(after), commands };
+  return { from: sagaBox(before), to: sagaBox(after), commands };
 }
 
 /**
