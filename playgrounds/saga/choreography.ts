@@ -38,6 +38,7 @@ const ANNOUNCEMENTS: Readonly<Record<Step, Partial<Record<Outcome, TripEventType
 /** How long a service waits on a quiet topic before it looks again. */
 const IDLE_WAIT_MS = 1_000;
 
+/** How a service in choreography keeps at an undo its back office refuses. */
 export interface UndoRetry {
   /** Wait before the first retry of a refused undo; it doubles with each retry. */
   retryMs: number;

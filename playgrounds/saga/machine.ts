@@ -100,6 +100,7 @@ export const sagaMachine = setup({
   },
 });
 
+/** A saga's state as XState holds it; only its `value` is stored. */
 export type SagaSnapshot = SnapshotFrom<typeof sagaMachine>;
 
 /** The saga's state as the `sagas.state` column names it. */
@@ -120,6 +121,7 @@ export function advanceSaga(snapshot: SagaSnapshot, event: SagaEvent): SagaSnaps
   return transition(sagaMachine, snapshot, event)[0];
 }
 
+/** True when an event left the saga where it was (the machine ignored it). */
 export function sameState(a: SagaSnapshot, b: SagaSnapshot): boolean {
   return JSON.stringify(a.value) === JSON.stringify(b.value);
 }

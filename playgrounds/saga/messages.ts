@@ -36,10 +36,11 @@ export interface Reply {
   answer: Answer;
 }
 
-/** Where the orchestrator sends each service's commands, and where the replies come back. */
+/** Where the orchestrator sends a service's commands. */
 export function commandTopic(service: Step): string {
   return `${service}-commands`;
 }
+/** Where every service's replies go back to the orchestrator. */
 export const REPLIES_TOPIC = 'saga-replies';
 
 /** In choreography every service announces what it did here, and reacts to what the others did. */
@@ -60,6 +61,7 @@ export type TripEventType =
   | 'PaymentCharged'
   | 'PaymentDeclined';
 
+/** A choreography event: what happened, and the whole trip, so the next service needs no lookup. */
 export interface TripEvent {
   type: TripEventType;
   trip: Trip;
@@ -75,6 +77,7 @@ export function commandId(tripId: number, service: Step, action: Action): string
   return `${tripId}/${service}/${action}`;
 }
 
+/** How the trace names a trip, to link every event about it. */
 export function tripRef(tripId: number | string): string {
   return `trip:${tripId}`;
 }

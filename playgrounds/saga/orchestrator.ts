@@ -10,6 +10,7 @@ import type { Scoreboard } from './scoreboard.ts';
 import { sagaMove } from './statechart.ts';
 import type { Trip } from './workload.ts';
 
+/** The orchestrator's timers, shared with the human on call. */
 export interface OrchestratorSettings {
   /** How long to wait for a service's reply before sending the command again. */
   stepTimeoutMs: number;

@@ -31,6 +31,11 @@ const REASONS: Readonly<Record<Step, string>> = {
   payment: 'card declined',
 };
 
+/**
+ * Holds a seat, room or car for the trip as a pending booking: a semantic lock that keeps it
+ * from anyone else until the trip is confirmed or undone. When careful, a booking that finds a
+ * tombstone (its cancel got here first) or arrives after the deadline books nothing.
+ */
 async function book(q: Queryable, service: Bookable, { trip }: ServiceRequest, nowMs: number, careful: boolean): Promise<Effect> {
   if (careful) {
     const { rows } = await q.query<{ status: string }>(
@@ -54,6 +59,7 @@ async function book(q: Queryable, service: Bookable, { trip }: ServiceRequest, n
   return { answer: { outcome: 'booked' }, state: 'pending', heldDelta: 1 };
 }
 
+/** Turns the pending booking into a sale: past the pivot, the lock is released by keeping it. */
 async function confirm(q: Queryable, service: Bookable, { trip }: ServiceRequest, nowMs: number): Promise<Effect> {
   await q.query(`UPDATE ${service}_bookings SET status = 'confirmed', confirmed_vt = $2 WHERE trip_id = $1 AND status = 'pending'`, [
     trip.id,
@@ -85,6 +91,7 @@ async function cancel(q: Queryable, service: Bookable, { trip }: ServiceRequest,
   return { answer: { outcome: 'cancelled' }, state: 'cancelled', heldDelta: -rows.length };
 }
 
+/** Charges the card: the pivot. When careful, not twice, not after a refund got here first, not past the deadline. */
 async function charge(q: Queryable, { trip }: ServiceRequest, nowMs: number, careful: boolean): Promise<Effect> {
   if (careful) {
     const { rows } = await q.query<{ status: string }>(`SELECT status FROM charges WHERE trip_id = $1 ORDER BY seq FOR UPDATE`, [trip.id]);

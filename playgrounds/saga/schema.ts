@@ -15,7 +15,7 @@ export const STEPS = [...BOOKABLE, 'payment'] as const;
 export type Step = (typeof STEPS)[number];
 
 /** Seats, rooms and cars of each offer. Generous, so that only sold-out offers refuse a booking. */
-export const CAPACITY = 60;
+const CAPACITY = 60;
 
 /**
  * What each service sells. The last offer of each is sold out (capacity 0): a trip that asks
@@ -30,10 +30,12 @@ export const OFFERS: Readonly<Record<Bookable, readonly string[]>> = {
 /** Customers' cards. The last one is declined by the bank. */
 export const CARDS = ['card-4242', 'card-5555', 'card-3782', 'card-0002'] as const;
 
+/** The offer of a service that refuses every booking. */
 export function soldOutOffer(service: Bookable): string {
   return OFFERS[service][OFFERS[service].length - 1]!;
 }
 
+/** The card the bank refuses to charge. */
 export const DECLINED_CARD = CARDS[CARDS.length - 1]!;
 
 /**
@@ -67,6 +69,7 @@ CREATE INDEX ${service}_bookings_by_trip ON ${schema}.${service}_bookings (trip_
 CREATE TABLE ${schema}.${service}_inbox (message_id text PRIMARY KEY, outcome jsonb NOT NULL, received_vt bigint NOT NULL);`;
 }
 
+/** The DDL of all five schemas; `s` maps each logical schema to this run's physical one. */
 export function sagaDdl(s: Readonly<Record<string, string>>): string {
   return `
 CREATE TABLE ${s.trips}.trips (
