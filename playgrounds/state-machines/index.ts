@@ -1,5 +1,5 @@
 import type { FaultCatalog } from '../kernel/faults.ts';
-import type { Params, Pattern, PatternWorld, VariantSpec } from '../kernel/pattern.ts';
+import type { Params, Pattern, PatternWorld, StatechartSpec, VariantSpec } from '../kernel/pattern.ts';
 import { RequestQueue } from '../kernel/requests.ts';
 import { orderApi, sweeper, warehouse, webhookHandler } from './actors.ts';
 import type { OrderBook } from './book.ts';
@@ -7,7 +7,7 @@ import { carrierApi } from './carrier.ts';
 import { flagsBook } from './flags-book.ts';
 import { stateMachinesInvariants } from './invariants.ts';
 import { machineBook } from './machine-book.ts';
-import { DEFAULT_DEADLINES_MS, machineFor } from './machine.ts';
+import { DEFAULT_DEADLINES_MS, machineFor, orderMachine, statechartOf } from './machine.ts';
 import { paymentGateway, paymentsApi } from './payment-provider.ts';
 import { SCHEMAS, stateMachinesDdl } from './schema.ts';
 import { stateMachinesPlaygrounds } from './scenarios.ts';
@@ -43,6 +43,9 @@ const VARIANTS: readonly VariantSpec[] = [
       'The correct machine, but nothing watches the deadlines or re-drives forgotten effects: a crash leaves orders waiting forever.',
   },
 ];
+
+/** The machine as the page draws it, for the variants that have one (the flags have no machine). */
+const ORDER_STATECHART: StatechartSpec = { title: 'Order workflow', entities: 'orders', ...statechartOf(orderMachine) };
 
 /** The shop's processes and the payment provider's webhook sender, each with the crash points its code passes. */
 const PROCESSES = {
@@ -162,6 +165,7 @@ export const stateMachinesPattern: Pattern = {
     { name: 'effects re-driven', label: 'effects re-driven' },
   ],
   playgrounds: stateMachinesPlaygrounds,
+  statecharts: { correct: ORDER_STATECHART, 'no-compare-and-set': ORDER_STATECHART, 'no-sweeper': ORDER_STATECHART },
   breakingRuns: [
     {
       variant: 'flags',

@@ -6,7 +6,6 @@ import {
   decide,
   decideFrom,
   describeOutcome,
-  outcomeRefs,
   settle,
   type Decision,
   type Outcome,
@@ -30,13 +29,21 @@ interface OrderRow extends Reading {
   id: number;
 }
 
-/** Counts an outcome; rejections also per (state, event), for the page to tabulate. */
-function countOutcome(ctx: ProcessContext, outcome: Outcome): void {
-  if (outcome.kind === 'applied') ctx.count('transitions applied');
-  else if (outcome.kind === 'duplicate') ctx.count('duplicates skipped');
-  else {
+/**
+ * Counts an outcome once its transaction has committed, and reports it to the statechart view:
+ * a move along an edge, or a move refused in the state the order was in. A duplicate moves
+ * nothing.
+ */
+function report(ctx: ProcessContext, outcome: Outcome): void {
+  const entity = orderRef(outcome.orderId);
+  if (outcome.kind === 'applied') {
+    ctx.count('transitions applied');
+    ctx.moved({ entity, from: outcome.from, event: outcome.event, to: outcome.to });
+  } else if (outcome.kind === 'rejected') {
     ctx.count('transitions rejected');
-    ctx.count(`rejected:${outcome.state}:${outcome.event}`);
+    ctx.moved({ entity, from: outcome.state, event: outcome.event, to: null });
+  } else {
+    ctx.count('duplicates skipped');
   }
 }
 
@@ -59,11 +66,11 @@ export function machineBook(machine: OrderMachine, settings: MachineBookSettings
           outcomesOf(r as T)
             .map(describeOutcome)
             .join('; ') || `${label}: nothing to do`,
-        refs: (r) => outcomesOf(r as T).flatMap(outcomeRefs),
+        refs: (r) => outcomesOf(r as T).map((o) => orderRef(o.orderId)),
       },
       work,
     );
-    for (const outcome of outcomesOf(result)) countOutcome(ctx, outcome);
+    for (const outcome of outcomesOf(result)) report(ctx, outcome);
     return result;
   }
   const single = (ctx: ProcessContext, label: string, work: (q: Queryable) => Promise<Outcome>) => step(ctx, label, work, (o) => [o]);

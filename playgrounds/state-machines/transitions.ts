@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/types.ts';
-import { orderRef, type Effect } from './book.ts';
+import type { Effect } from './book.ts';
 import { deadlineMsOf, nextStep, type OrderEventType, type OrderMachine, type OrderState, type Step } from './machine.ts';
 
 /**
@@ -180,15 +180,4 @@ export function describeOutcome(outcome: Outcome): string {
   if (outcome.kind === 'rejected')
     return `${order}: ${outcome.event} rejected in ${outcome.state}${outcome.reason === 'stale' ? ' (moved on)' : ''}`;
   return `${order}: duplicate ${outcome.event} skipped`;
-}
-
-/**
- * The trace refs of an outcome: the order, and the edge that fired (`transition:FROM:EVENT:TO`)
- * or the (state, event) pair that was refused (`rejected:STATE:EVENT`), for a statechart to light up.
- */
-export function outcomeRefs(outcome: Outcome): string[] {
-  const refs = [orderRef(outcome.orderId)];
-  if (outcome.kind === 'applied') refs.push(`transition:${outcome.from}:${outcome.event}:${outcome.to}`);
-  if (outcome.kind === 'rejected') refs.push(`rejected:${outcome.state}:${outcome.event}`);
-  return refs;
 }

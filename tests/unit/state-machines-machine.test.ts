@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stateMachinesPattern } from '../../playgrounds/state-machines/index.ts';
 import {
   allowedTransitions,
   deadlineStates,
@@ -86,5 +87,13 @@ describe('statechartOf', () => {
       expect({ id, shippedAndCancelled: flags.shipped && flags.cancelled }).toEqual({ id, shippedAndCancelled: false });
       if (flags.shipped || flags.refunded) expect({ id, paid: flags.paid }).toEqual({ id, paid: true });
     }
+  });
+});
+
+describe('the statechart the playground draws', () => {
+  it('is the machine itself for the machine variants, and absent for the flags, which have no machine', () => {
+    const charts = stateMachinesPattern.statecharts ?? {};
+    expect(Object.keys(charts).sort()).toEqual(['correct', 'no-compare-and-set', 'no-sweeper']);
+    expect(charts.correct).toMatchObject({ entities: 'orders', ...statechartOf(orderMachine) });
   });
 });
