@@ -13,6 +13,7 @@ export function describePattern(pattern: Pattern): PatternInfo {
     params: [...pattern.params],
     catalog: pattern.faultCatalog('*', defaultParams(pattern)),
     counters: [...pattern.counters],
+    inspectorTables: [...pattern.inspectorTables],
     presets: [...pattern.playgrounds],
     timing: pattern.timing(defaultParams(pattern)),
     presetTimings: Object.fromEntries(

@@ -151,6 +151,7 @@ export const checkpointingPattern: Pattern = {
   faultCatalog,
   setup,
   invariants: checkpointingInvariants,
+  inspectorTables: ['src_items', 'invoices', 'job_checkpoints', 'checkpoint_history', 'job_results'],
   counters: [
     { name: 'items processed', label: 'items processed (with repeats)' },
     { name: 'chunks committed', label: 'chunks committed' },

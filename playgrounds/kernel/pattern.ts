@@ -125,6 +125,8 @@ export interface Pattern {
   /** Spawns the processes and services of one run. */
   setup: (world: PatternWorld) => void;
   invariants: readonly Invariant[];
+  /** The tables worth a quick button in the SQL inspector, by their unqualified names. */
+  inspectorTables: readonly string[];
   /** Counter names worth showing, in display order, with labels. */
   counters: ReadonlyArray<{ name: string; label: string }>;
   playgrounds: readonly PlaygroundPreset[];

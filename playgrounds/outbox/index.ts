@@ -113,6 +113,7 @@ export const outboxPattern: Pattern = {
   faultCatalog: (variant, params) => faultCatalog(variant === '*' ? undefined : variant, params),
   setup,
   invariants: outboxInvariants,
+  inspectorTables: ['orders', 'outbox', 'inbox', 'reservations', 'stock', 'applied', 'idempotency_keys', 'delivered'],
   counters: [
     { name: 'placed', label: 'orders placed' },
     { name: 'refused', label: 'orders refused' },

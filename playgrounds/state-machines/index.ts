@@ -156,6 +156,18 @@ export const stateMachinesPattern: Pattern = {
   faultCatalog: (variant) => faultCatalog(variant),
   setup,
   invariants: stateMachinesInvariants,
+  inspectorTables: [
+    'orders',
+    'order_transitions',
+    'rejected_transitions',
+    'allowed_transitions',
+    'commands',
+    'order_flags',
+    'state_flags',
+    'charges',
+    'refunds',
+    'shipments',
+  ],
   counters: [
     { name: 'orders placed', label: 'orders placed' },
     { name: 'transitions applied', label: 'state changes' },

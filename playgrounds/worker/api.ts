@@ -10,7 +10,18 @@ import type { SweepPoint } from '../parameter-sweep.ts';
 import type { RunPhase } from '../kernel/run.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
 
-export type { FaultCatalog, InvariantResult, ParamSpec, Params, PlaygroundPreset, RunPhase, StatechartSpec, SweepPoint, TraceEvent, VariantSpec };
+export type {
+  FaultCatalog,
+  InvariantResult,
+  ParamSpec,
+  Params,
+  PlaygroundPreset,
+  RunPhase,
+  StatechartSpec,
+  SweepPoint,
+  TraceEvent,
+  VariantSpec,
+};
 
 /** Progress of the engine download and start, for the progress bar. */
 export interface BootProgress {
@@ -31,6 +42,7 @@ export interface PatternInfo {
   /** The union over variants: every process, crash point, channel and node a plan may name. */
   catalog: FaultCatalog;
   counters: Array<{ name: string; label: string }>;
+  inspectorTables: string[];
   presets: PlaygroundPreset[];
   /** Each invariant's name and words, so a playground can draw its report before it runs. */
   invariants: Array<Pick<InvariantResult, 'name' | 'title' | 'description' | 'kind'>>;

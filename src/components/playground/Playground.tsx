@@ -14,12 +14,6 @@ import { Timeline } from './Timeline.tsx';
 import { usePlaygroundRun } from './usePlaygroundRun.ts';
 import './playground.css';
 
-/** Tables a reader can query, per pattern (the inspector's quick buttons). */
-const TABLES: Record<string, string[]> = {
-  outbox: ['orders', 'outbox', 'inbox', 'reservations', 'stock', 'applied', 'idempotency_keys', 'delivered'],
-  checkpointing: ['src_items', 'invoices', 'job_checkpoints', 'checkpoint_history', 'job_results'],
-};
-
 /** What the sides will look like before anything has run: the skeleton's content. */
 function placeholderSides(info: PatternInfo, request: RunRequest): SideReport[] {
   const variants = request.compare && request.variant !== 'correct' ? [request.variant, 'correct'] : [request.variant];
@@ -256,7 +250,7 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
             </label>
           )}
           <SqlInspector
-            tables={TABLES[info.id] ?? []}
+            tables={info.inspectorTables}
             sideLabel={variantLabel(sides[inspectorSide]?.variant ?? request.variant)}
             onQuery={(sql) => playground.query(inspectorSide, sql)}
           />
