@@ -21,6 +21,7 @@ export function describePattern(pattern: Pattern): PatternInfo {
     ),
     ...(pattern.progress ? { progress: progressInfo(pattern, pattern.progress) } : {}),
     statecharts: structuredClone({ ...pattern.statecharts }),
+    flagGrids: structuredClone({ ...pattern.flagGrids }),
     sweeps: (pattern.sweeps ?? []).map((sweep) => ({
       id: sweep.id,
       title: sweep.title,

@@ -28,6 +28,19 @@ export interface Invariant {
   description: string;
   kind: 'safety' | 'liveness';
   check(context: CheckContext): Promise<Violation[]>;
+  /**
+   * The logical schemas the check reads, when known: a commit that wrote none of them cannot
+   * have changed its answer, so the per-commit safety check skips it. Unknown means always check.
+   */
+  reads?: readonly string[];
+}
+
+/** The logical schemas a query builder uses, found by handing it names that record each lookup. */
+function schemasUsedBy(sql: (s: Readonly<Record<string, string>>) => string): string[] | undefined {
+  const used = new Set<string>();
+  sql(new Proxy({}, { get: (_, key) => (used.add(String(key)), String(key)) }));
+  // A builder that found its schemas some other way (iterating them, say) is checked every time.
+  return used.size > 0 ? [...used] : undefined;
 }
 
 /** The outcome of an invariant in a run. */
@@ -72,11 +85,13 @@ export function sqlInvariant(spec: {
   message: (row: Record<string, RowValue>) => string;
   refs: (row: Record<string, RowValue>) => string[];
 }): Invariant {
+  const reads = schemasUsedBy(spec.sql);
   return {
     name: spec.name,
     title: spec.title,
     description: spec.description,
     kind: spec.kind,
+    ...(reads ? { reads } : {}),
     async check({ db, schemas }) {
       const { rows } = await db.query<Record<string, unknown>>(spec.sql(schemas));
       return rows.map((raw) => {
@@ -114,9 +129,15 @@ export class InvariantBook {
     }));
   }
 
-  /** Checks the safety invariants, recording the current trace position for any first break. */
-  async checkSafety(context: CheckContext): Promise<void> {
-    await this.checkWhere(context, (inv) => inv.kind === 'safety');
+  /**
+   * Checks the safety invariants, recording the current trace position for any first break.
+   * With `written` (the logical schemas the step's commits wrote), only those that read one.
+   */
+  async checkSafety(context: CheckContext, written?: ReadonlySet<string>): Promise<void> {
+    await this.checkWhere(
+      context,
+      (inv) => inv.kind === 'safety' && (!written || !inv.reads || inv.reads.some((schema) => written.has(schema))),
+    );
   }
 
   /** Checks everything: called once the run has drained. */

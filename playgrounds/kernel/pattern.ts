@@ -65,6 +65,27 @@ export interface StatechartSpec {
   transitions: ReadonlyArray<{ from: string; event: string; to: string }>;
 }
 
+/**
+ * A grid of every combination of a naive design's boolean flags: entities are counted in the
+ * cell of their flags now (the trace's `transition` events name a combination with
+ * `flagCombination`), and the cells no state of the real workflow has are marked impossible.
+ */
+export interface FlagGridSpec {
+  title: string;
+  entities: string;
+  flags: readonly string[];
+  /** How many of the flags (from the front) run down the rows; the rest run across. */
+  rowFlags: number;
+  /** The combinations some state of the workflow has. */
+  possible: readonly string[];
+}
+
+/** The name of a combination of flags, as grids and moves write it: `paid+shipped`, or `none`. */
+export function flagCombination(flags: Readonly<Record<string, boolean>>, order: readonly string[]): string {
+  const set = order.filter((flag) => flags[flag]);
+  return set.length === 0 ? 'none' : set.join('+');
+}
+
 /** A slider of a sweep: a parameter, or a setting the sweep turns into its fault plan. */
 export type SweepSlider = ParamSpec;
 
@@ -135,6 +156,8 @@ export interface Pattern {
   sweeps?: readonly SweepSpec[];
   /** A live statechart beside the timeline, keyed by variant (variants without one show none). */
   statecharts?: Readonly<Record<string, StatechartSpec>>;
+  /** A flag grid for naive variants that keep flags instead of a state. */
+  flagGrids?: Readonly<Record<string, FlagGridSpec>>;
   /** Proof that every naive variant breaks: the seed and plan that break it, and what breaks. */
   breakingRuns: ReadonlyArray<{ variant: string; seed: number; plan: string; breaks: readonly string[] }>;
 }

@@ -111,7 +111,9 @@ export class PatternRun {
       return false;
     }
     await this.sim.step();
-    if (this.config.safetyChecks === 'every-commit' && this.sim.committedInStep) await this.book.checkSafety(this.checkContext());
+    if (this.config.safetyChecks === 'every-commit' && this.sim.committedInStep) {
+      await this.book.checkSafety(this.checkContext(), this.sim.schemasWrittenInStep);
+    }
     return true;
   }
 

@@ -70,6 +70,8 @@ export class Simulation {
   private drainStarted = false;
   /** Set when a transaction that wrote rows committed during the last step (safety checks run then). */
   committedInStep = false;
+  /** The logical schemas the current step's commits wrote to. */
+  readonly schemasWrittenInStep = new Set<string>();
   failure: Error | undefined;
 
   constructor(private readonly options: SimulationOptions) {
@@ -144,6 +146,7 @@ export class Simulation {
   async step(): Promise<boolean> {
     this.throwIfFailed();
     this.committedInStep = false;
+    this.schemasWrittenInStep.clear();
     const next = this.queue.peek();
     const timed = this.faults.nextTimed();
     // A timed fault fires after everything scheduled up to its time has run.
@@ -264,7 +267,10 @@ export class Simulation {
         label: options.describe ? options.describe(value) : label,
         ...(refs && refs.length > 0 ? { refs } : {}),
       });
-      if (rowsWritten > 0) this.committedInStep = true;
+      if (rowsWritten > 0) {
+        this.committedInStep = true;
+        this.schemasWrittenInStep.add(options.schema);
+      }
       return { value };
     } catch (error) {
       const reason = error instanceof Crash ? 'crashed before COMMIT' : error instanceof Error ? error.message : String(error);

@@ -27,6 +27,18 @@ interface FlagChange {
   isPaid: boolean;
   amountCents: number;
   card: string;
+  /** The order's flags before and after, as the flag grid names them. */
+  combination: { before: string; after: string };
+}
+
+/** The flags in the order the grid reads them, with the column each one lives in. */
+export const FLAGS = ['paid', 'failed', 'cancelled', 'shipped', 'refunded'] as const;
+const FLAG_COLUMNS = ['is_paid', 'payment_failed', 'is_cancelled', 'is_shipped', 'is_refunded'] as const;
+
+/** SQL naming a row's flag combination, e.g. `paid+shipped`, the same way `flagCombination` does. */
+function combinationSql(alias: string): string {
+  const parts = FLAG_COLUMNS.map((column, i) => `CASE WHEN ${alias}.${column} THEN '${FLAGS[i]}' END`).join(', ');
+  return `COALESCE(NULLIF(concat_ws('+', ${parts}), ''), 'none')`;
 }
 
 /** Sets an event's flag and status, unless `unlessFlag` is already set. */
@@ -39,17 +51,25 @@ async function setFlag(
 ): Promise<FlagChange | null> {
   const sets = HANDLER_SETS[event];
   if (!sets) throw new Error(`no naive handler sets anything on ${event}`);
-  const { rows } = await q.query<{ from: string; isPaid: boolean; amountCents: number; card: string }>(
+  const { rows } = await q.query<{ from: string; isPaid: boolean; amountCents: number; card: string; before: string; after: string }>(
     `UPDATE orders o SET ${sets.flag} = true, state = $2,
             state_entered_vt = CASE WHEN o.state = $2 THEN o.state_entered_vt ELSE $3 END
-       FROM (SELECT id, state FROM orders WHERE id = $1 FOR UPDATE) old
+       FROM (SELECT * FROM orders WHERE id = $1 FOR UPDATE) old
       WHERE o.id = old.id${unlessFlag ? ` AND NOT o.${unlessFlag}` : ''}
-      RETURNING old.state AS "from", o.is_paid AS "isPaid", o.amount_cents::int AS "amountCents", o.card`,
+      RETURNING old.state AS "from", o.is_paid AS "isPaid", o.amount_cents::int AS "amountCents", o.card,
+                ${combinationSql('old')} AS before, ${combinationSql('o')} AS after`,
     [orderId, sets.status, nowMs],
   );
   const row = rows[0];
   if (!row) return null;
-  return { from: row.from, to: sets.status, isPaid: row.isPaid, amountCents: row.amountCents, card: row.card };
+  return {
+    from: row.from,
+    to: sets.status,
+    isPaid: row.isPaid,
+    amountCents: row.amountCents,
+    card: row.card,
+    combination: { before: row.before, after: row.after },
+  };
 }
 
 function describeChange(orderId: number, event: OrderEventType, change: FlagChange | null): string {
@@ -74,6 +94,9 @@ export function flagsBook(settings: FlagsBookSettings): OrderBook {
       (q) => setFlag(q, orderId, event, ctx.now(), unlessFlag),
     );
     if (change && change.from !== change.to) ctx.count('transitions applied');
+    if (change && change.combination.before !== change.combination.after) {
+      ctx.moved({ entity: orderRef(orderId), from: change.combination.before, event, to: change.combination.after });
+    }
     return change;
   }
 
@@ -91,6 +114,7 @@ export function flagsBook(settings: FlagsBookSettings): OrderBook {
       });
       if (!placed) return [];
       ctx.count('orders placed');
+      ctx.moved({ entity: orderRef(order.orderId), from: null, event: 'checkout', to: 'none' });
       return [{ orderId: order.orderId, kind: 'charge', amountCents: order.amountCents, card: order.card }];
     },
 
@@ -125,16 +149,21 @@ export function flagsBook(settings: FlagsBookSettings): OrderBook {
     async sweep(ctx) {
       const failed = await ctx.tx(
         'time out unpaid orders',
-        { schema: 'shop', refs: (ids) => (ids as number[]).map(orderRef) },
+        { schema: 'shop', refs: (rows) => (rows as Array<{ id: number }>).map((row) => orderRef(row.id)) },
         async (q) => {
-          const { rows } = await q.query<{ id: number }>(
-            `UPDATE orders SET payment_failed = true, state = 'failed', state_entered_vt = $1
-              WHERE state = 'payment_pending' AND deadline_vt < $1 RETURNING id::int AS id`,
+          const { rows } = await q.query<{ id: number; before: string; after: string }>(
+            `UPDATE orders o SET payment_failed = true, state = 'failed', state_entered_vt = $1
+               FROM (SELECT * FROM orders WHERE state = 'payment_pending' AND deadline_vt < $1 FOR UPDATE) old
+              WHERE o.id = old.id
+              RETURNING o.id::int AS id, ${combinationSql('old')} AS before, ${combinationSql('o')} AS after`,
             [ctx.now()],
           );
-          return rows.map((r) => r.id).sort((a, b) => a - b);
+          return rows.sort((a, b) => a.id - b.id);
         },
       );
+      for (const order of failed) {
+        if (order.before !== order.after) ctx.moved({ entity: orderRef(order.id), from: order.before, event: 'timeout', to: order.after });
+      }
       ctx.count('timeouts fired', failed.length);
       ctx.count('transitions applied', failed.length);
       return [];

@@ -1,10 +1,18 @@
 import type { FaultCatalog } from '../kernel/faults.ts';
-import type { Params, Pattern, PatternWorld, StatechartSpec, VariantSpec } from '../kernel/pattern.ts';
+import {
+  flagCombination,
+  type FlagGridSpec,
+  type Params,
+  type Pattern,
+  type PatternWorld,
+  type StatechartSpec,
+  type VariantSpec,
+} from '../kernel/pattern.ts';
 import { RequestQueue } from '../kernel/requests.ts';
 import { orderApi, sweeper, warehouse, webhookHandler } from './actors.ts';
 import type { OrderBook } from './book.ts';
 import { carrierApi } from './carrier.ts';
-import { flagsBook } from './flags-book.ts';
+import { FLAGS, flagsBook } from './flags-book.ts';
 import { stateMachinesInvariants } from './invariants.ts';
 import { machineBook } from './machine-book.ts';
 import { DEFAULT_DEADLINES_MS, machineFor, orderMachine, statechartOf } from './machine.ts';
@@ -46,6 +54,15 @@ const VARIANTS: readonly VariantSpec[] = [
 
 /** The machine as the page draws it, for the variants that have one (the flags have no machine). */
 const ORDER_STATECHART: StatechartSpec = { title: 'Order workflow', entities: 'orders', ...statechartOf(orderMachine) };
+
+/** The naive design's state space: the five flags, and the combinations some state of the machine has. */
+const FLAG_GRID: FlagGridSpec = {
+  title: 'Flag combinations',
+  entities: 'orders',
+  flags: FLAGS,
+  rowFlags: 2,
+  possible: [...new Set(statechartOf(orderMachine).states.map((state) => flagCombination({ ...state.flags }, FLAGS)))],
+};
 
 /** The shop's processes and the payment provider's webhook sender, each with the crash points its code passes. */
 const PROCESSES = {
@@ -178,6 +195,7 @@ export const stateMachinesPattern: Pattern = {
   ],
   playgrounds: stateMachinesPlaygrounds,
   statecharts: { correct: ORDER_STATECHART, 'no-compare-and-set': ORDER_STATECHART, 'no-sweeper': ORDER_STATECHART },
+  flagGrids: { flags: FLAG_GRID },
   breakingRuns: [
     {
       variant: 'flags',

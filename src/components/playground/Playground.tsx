@@ -4,6 +4,7 @@ import type { PatternInfo, RunRequest, SideReport } from '../../../playgrounds/w
 import { naturalSpeed } from '../../../playgrounds/worker/pace.ts';
 import { Counters } from './Counters.tsx';
 import { FaultPanel } from './FaultPanel.tsx';
+import { FlagGrid } from './FlagGrid.tsx';
 import { InvariantReport } from './InvariantReport.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ProgressChart } from './ProgressChart.tsx';
@@ -199,6 +200,13 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
                     nowMs={side.vt}
                     glowMs={endMs / 40}
                     label={`States of the ${variantLabel(side.variant)} run`}
+                  />
+                )}
+                {info.flagGrids[side.variant] && (
+                  <FlagGrid
+                    grid={info.flagGrids[side.variant]!}
+                    events={events[i] ?? []}
+                    label={`Flag combinations of the ${variantLabel(side.variant)} run`}
                   />
                 )}
                 {info.progress && (
