@@ -51,6 +51,11 @@ export interface TxOptions {
   refs?: string[] | ((result: unknown) => string[]);
   /** A label computed from the result, when it says more than the name does. */
   describe?: (result: unknown) => string;
+  /**
+   * The entity moves the committed transaction made, recorded in the same step as its commit
+   * (a move reported later could land after moves that followed it, if the process froze).
+   */
+  moves?: (result: unknown) => readonly StateMove[];
 }
 
 /**
@@ -223,6 +228,7 @@ export class ProcessContext {
   async tx<T>(label: string, options: TxOptions, fn: (q: Queryable) => Promise<T>): Promise<T> {
     this.runtime.assertLive(this.incarnation);
     const outcome = await this.sim.runTransaction(this.name, label, options, fn);
+    if (!('error' in outcome)) for (const move of options.moves?.(outcome.value) ?? []) this.moved(move);
     if ('error' in outcome) {
       if (outcome.error instanceof Crash) throw outcome.error;
       await this.sleep(this.sim.settings.dbLatencyMs);

@@ -45,11 +45,8 @@ function merge(outcomes: readonly Outcome[]): Outcome {
   };
 }
 
-/** Reports the moves of a transaction that just committed, before anything else can happen. */
-function reported<T extends Outcome>(ctx: ProcessContext, outcome: T): T {
-  for (const move of outcome.moves) ctx.moved(move);
-  return outcome;
-}
+/** The moves a committed transaction made, for `ctx.tx` to record in the same step as its commit. */
+const movesOf = (result: unknown) => (result as Outcome).moves;
 
 async function sendAll(ctx: ProcessContext, board: Scoreboard, outcome: Outcome): Promise<void> {
   // A send the broker does not acknowledge is sent again when the command's timer is due.
@@ -58,17 +55,21 @@ async function sendAll(ctx: ProcessContext, board: Scoreboard, outcome: Outcome)
 
 /** Records the trip and starts its saga, in one transaction; a repeated request starts nothing. */
 async function accept(ctx: ProcessContext, trip: Trip, settings: OrchestratorSettings): Promise<Outcome> {
-  const outcome = await ctx.tx(`accept trip ${trip.id}`, { schema: 'trips', refs: [tripRef(trip.id)] }, async (q): Promise<Outcome> => {
-    if (!(await recordTrip(q, trip))) return merge([]);
-    const started = await startTripSaga(q, trip, ctx.now(), settings.stepTimeoutMs);
-    settings.board.tripRequested(trip.id);
-    return {
-      commands: started.commands,
-      moves: [{ entity: tripRef(trip.id), from: null, event: 'requested', to: started.to }],
-      changes: [`trip ${trip.id}: requested → ${started.to}`],
-    };
-  });
-  return reported(ctx, outcome);
+  const outcome = await ctx.tx(
+    `accept trip ${trip.id}`,
+    { schema: 'trips', refs: [tripRef(trip.id)], moves: movesOf },
+    async (q): Promise<Outcome> => {
+      if (!(await recordTrip(q, trip))) return merge([]);
+      const started = await startTripSaga(q, trip, ctx.now(), settings.stepTimeoutMs);
+      settings.board.tripRequested(trip.id);
+      return {
+        commands: started.commands,
+        moves: [{ entity: tripRef(trip.id), from: null, event: 'requested', to: started.to }],
+        changes: [`trip ${trip.id}: requested → ${started.to}`],
+      };
+    },
+  );
+  return outcome;
 }
 
 /**
@@ -80,7 +81,7 @@ async function applyReply(ctx: ProcessContext, reply: Reply, settings: Orchestra
   const event = `${reply.service}.${reply.answer.outcome}`;
   const outcome = await ctx.tx(
     `reply ${event} for trip ${reply.tripId}`,
-    { schema: 'trips', refs: [tripRef(reply.tripId)], describe: (r) => (r as Outcome).changes.join('; ') },
+    { schema: 'trips', refs: [tripRef(reply.tripId)], describe: (r) => (r as Outcome).changes.join('; '), moves: movesOf },
     async (q) => {
       if (reply.answer.outcome === 'unavailable') {
         return { ...merge([]), changes: [`trip ${reply.tripId}: ${reply.action} ${reply.service} refused for now`] };
@@ -94,7 +95,7 @@ async function applyReply(ctx: ProcessContext, reply: Reply, settings: Orchestra
       return outcomeOf(reply.tripId, event, change);
     },
   );
-  return reported(ctx, outcome);
+  return outcome;
 }
 
 /** Feeds each saga its event, in the caller's transaction. */
@@ -139,6 +140,7 @@ async function lookAtTimers(ctx: ProcessContext, settings: OrchestratorSettings)
       schema: 'trips',
       refs: (r) => [...new Set((r as Outcome).commands.map((c) => tripRef(c.trip.id)))],
       describe: (r) => [...(r as Outcome).changes, `${(r as Outcome).commands.length} commands to send`].join('; '),
+      moves: movesOf,
     },
     async (q) => {
       const now = ctx.now();
@@ -148,7 +150,7 @@ async function lookAtTimers(ctx: ProcessContext, settings: OrchestratorSettings)
       return { ...fired, commands: [...fired.commands, ...overdue], nextVt };
     },
   );
-  return reported(ctx, outcome);
+  return outcome;
 }
 
 /**
@@ -199,7 +201,7 @@ export function operator(humanDelayMs: number, settings: OrchestratorSettings) {
       await ctx.sleep(OPERATOR_LOOK_MS);
       const redriven = await ctx.tx(
         'look at escalated trips',
-        { schema: 'trips', describe: (r) => (r as Outcome).changes.join('; ') || 'no escalated trips' },
+        { schema: 'trips', describe: (r) => (r as Outcome).changes.join('; ') || 'no escalated trips', moves: movesOf },
         async (q) => {
           const { rows } = await q.query<{ trip_id: number; event: 'compensation.redriven' }>(
             `SELECT trip_id, 'compensation.redriven' AS event FROM sagas
@@ -209,7 +211,7 @@ export function operator(humanDelayMs: number, settings: OrchestratorSettings) {
           return advanceEach(q, rows, ctx.now(), settings);
         },
       );
-      await sendAll(ctx, settings.board, reported(ctx, redriven));
+      await sendAll(ctx, settings.board, redriven);
     }
   };
 }

@@ -90,31 +90,41 @@ export function flagsBook(settings: FlagsBookSettings): OrderBook {
   async function handle(ctx: ProcessContext, orderId: number, event: OrderEventType, unlessFlag?: FlagColumn): Promise<FlagChange | null> {
     const change = await ctx.tx(
       `${event} order ${orderId}`,
-      { schema: 'shop', refs: [orderRef(orderId)], describe: (c) => describeChange(orderId, event, c as FlagChange | null) },
+      {
+        schema: 'shop',
+        refs: [orderRef(orderId)],
+        describe: (c) => describeChange(orderId, event, c as FlagChange | null),
+        moves: (c) => {
+          const change = c as FlagChange | null;
+          if (!change || change.combination.before === change.combination.after) return [];
+          return [{ entity: orderRef(orderId), from: change.combination.before, event, to: change.combination.after }];
+        },
+      },
       (q) => setFlag(q, orderId, event, ctx.now(), unlessFlag),
     );
     if (change && change.from !== change.to) ctx.count('transitions applied');
-    if (change && change.combination.before !== change.combination.after) {
-      ctx.moved({ entity: orderRef(orderId), from: change.combination.before, event, to: change.combination.after });
-    }
     return change;
   }
 
   return {
     async place(ctx, order) {
-      const placed = await ctx.tx(`place order ${order.orderId}`, { schema: 'shop', refs: [orderRef(order.orderId)] }, async (q) => {
-        const { rows } = await q.query(
-          `INSERT INTO orders (id, amount_cents, card, state, state_entered_vt, deadline_vt,
+      const entered = { entity: orderRef(order.orderId), from: null, event: 'checkout', to: 'none' };
+      const placed = await ctx.tx(
+        `place order ${order.orderId}`,
+        { schema: 'shop', refs: [orderRef(order.orderId)], moves: (ok) => (ok ? [entered] : []) },
+        async (q) => {
+          const { rows } = await q.query(
+            `INSERT INTO orders (id, amount_cents, card, state, state_entered_vt, deadline_vt,
                                is_paid, payment_failed, is_cancelled, is_shipped, is_refunded)
            VALUES ($1, $2, $3, 'payment_pending', $4, $4::bigint + $5::bigint, false, false, false, false, false)
            ON CONFLICT (id) DO NOTHING RETURNING id`,
-          [order.orderId, order.amountCents, order.card, ctx.now(), settings.paymentTimeoutMs],
-        );
-        return rows.length === 1;
-      });
+            [order.orderId, order.amountCents, order.card, ctx.now(), settings.paymentTimeoutMs],
+          );
+          return rows.length === 1;
+        },
+      );
       if (!placed) return [];
       ctx.count('orders placed');
-      ctx.moved({ entity: orderRef(order.orderId), from: null, event: 'checkout', to: 'none' });
       return [{ orderId: order.orderId, kind: 'charge', amountCents: order.amountCents, card: order.card }];
     },
 
@@ -149,7 +159,14 @@ export function flagsBook(settings: FlagsBookSettings): OrderBook {
     async sweep(ctx) {
       const failed = await ctx.tx(
         'time out unpaid orders',
-        { schema: 'shop', refs: (rows) => (rows as Array<{ id: number }>).map((row) => orderRef(row.id)) },
+        {
+          schema: 'shop',
+          refs: (rows) => (rows as Array<{ id: number }>).map((row) => orderRef(row.id)),
+          moves: (rows) =>
+            (rows as Array<{ id: number; before: string; after: string }>)
+              .filter((row) => row.before !== row.after)
+              .map((row) => ({ entity: orderRef(row.id), from: row.before, event: 'timeout', to: row.after })),
+        },
         async (q) => {
           const { rows } = await q.query<{ id: number; before: string; after: string }>(
             `UPDATE orders o SET payment_failed = true, state = 'failed', state_entered_vt = $1
@@ -161,9 +178,6 @@ export function flagsBook(settings: FlagsBookSettings): OrderBook {
           return rows.sort((a, b) => a.id - b.id);
         },
       );
-      for (const order of failed) {
-        if (order.before !== order.after) ctx.moved({ entity: orderRef(order.id), from: order.before, event: 'timeout', to: order.after });
-      }
       ctx.count('timeouts fired', failed.length);
       ctx.count('transitions applied', failed.length);
       return [];

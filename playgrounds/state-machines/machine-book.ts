@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/types.ts';
 import type { ProcessContext } from '../kernel/process.ts';
+import type { StateMove } from '../kernel/trace.ts';
 import { orderRef, type Effect, type OrderBook, type Parcel } from './book.ts';
 import { deadlineStates, statesAccepting, type EffectKind, type OrderMachine } from './machine.ts';
 import {
@@ -30,21 +31,21 @@ interface OrderRow extends Reading {
 }
 
 /**
- * Counts an outcome once its transaction has committed, and reports it to the statechart view:
- * a move along an edge, or a move refused in the state the order was in. A duplicate moves
- * nothing.
+ * What an outcome shows the statechart view: a move along an edge, or a move refused in the
+ * state the order was in. A duplicate moves nothing.
  */
-function report(ctx: ProcessContext, outcome: Outcome): void {
+function moveOf(outcome: Outcome): StateMove[] {
   const entity = orderRef(outcome.orderId);
-  if (outcome.kind === 'applied') {
-    ctx.count('transitions applied');
-    ctx.moved({ entity, from: outcome.from, event: outcome.event, to: outcome.to });
-  } else if (outcome.kind === 'rejected') {
-    ctx.count('transitions rejected');
-    ctx.moved({ entity, from: outcome.state, event: outcome.event, to: null });
-  } else {
-    ctx.count('duplicates skipped');
-  }
+  if (outcome.kind === 'applied') return [{ entity, from: outcome.from, event: outcome.event, to: outcome.to }];
+  if (outcome.kind === 'rejected') return [{ entity, from: outcome.state, event: outcome.event, to: null }];
+  return [];
+}
+
+/** Counts an outcome once its transaction has committed. */
+function count(ctx: ProcessContext, outcome: Outcome): void {
+  ctx.count(
+    outcome.kind === 'applied' ? 'transitions applied' : outcome.kind === 'rejected' ? 'transitions rejected' : 'duplicates skipped',
+  );
 }
 
 const effectsOf = (outcomes: ReadonlyArray<Outcome | null>) => outcomes.flatMap((o) => (o?.kind === 'applied' ? o.effects : []));
@@ -67,10 +68,11 @@ export function machineBook(machine: OrderMachine, settings: MachineBookSettings
             .map(describeOutcome)
             .join('; ') || `${label}: nothing to do`,
         refs: (r) => outcomesOf(r as T).map((o) => orderRef(o.orderId)),
+        moves: (r) => outcomesOf(r as T).flatMap(moveOf),
       },
       work,
     );
-    for (const outcome of outcomesOf(result)) report(ctx, outcome);
+    for (const outcome of outcomesOf(result)) count(ctx, outcome);
     return result;
   }
   const single = (ctx: ProcessContext, label: string, work: (q: Queryable) => Promise<Outcome>) => step(ctx, label, work, (o) => [o]);

@@ -1,8 +1,6 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { QueryAnswer } from '../../../playgrounds/worker/api.ts';
 
-const DEFAULT_SQL = 'SELECT * FROM outbox ORDER BY id';
-
 type Outcome = { state: 'idle' } | { state: 'running' } | { state: 'done'; answer: QueryAnswer };
 
 /** Props of {@link SqlInspector}. */
@@ -53,7 +51,8 @@ function ResultTable({ answer }: { answer: Extract<QueryAnswer, { ok: true }> })
 /** A read-only SQL console on one side's live database, so the reader can check the invariants' evidence directly. */
 export function SqlInspector({ tables, onQuery, sideLabel }: SqlInspectorProps) {
   const id = useId();
-  const [sql, setSql] = useState(DEFAULT_SQL);
+  // Starts on the pattern's first table: every page's inspector has something to run.
+  const [sql, setSql] = useState(tables[0] ? `SELECT * FROM ${tables[0]} LIMIT 50` : 'SELECT 1');
   const [outcome, setOutcome] = useState<Outcome>({ state: 'idle' });
   const running = outcome.state === 'running';
 
