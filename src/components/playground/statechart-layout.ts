@@ -1,8 +1,8 @@
 import type { StatechartSpec } from '../../../playgrounds/kernel/pattern.ts';
 
-export const NODE_WIDTH = 128;
+export const NODE_WIDTH = 150;
 export const NODE_HEIGHT = 40;
-const COLUMN_GAP = 64;
+const COLUMN_GAP = 110;
 const ROW_GAP = 22;
 const PAD = 16;
 /** Room under the nodes for edges that go back to an earlier column. */
@@ -84,7 +84,16 @@ export function layoutStatechart(chart: StatechartSpec): StatechartLayout {
   }));
   const at = new Map(states.map((s) => [s.id, s]));
   const bottom = PAD + rows * (NODE_HEIGHT + ROW_GAP) - ROW_GAP;
+  // Edges between the same two states share a path: their labels stack instead of overprinting.
+  const seen = new Map<string, number>();
+  const stacked = (t: { from: string; to: string }) => {
+    const key = `${t.from}>${t.to}`;
+    const index = seen.get(key) ?? 0;
+    seen.set(key, index + 1);
+    return index * 12;
+  };
   const transitions: PlacedTransition[] = chart.transitions.map((t) => {
+    const offset = stacked(t);
     const a = at.get(t.from)!;
     const b = at.get(t.to)!;
     const isBack = t.from === t.to || back.has(`${t.from}>${t.to}`) || b.x <= a.x;
@@ -97,7 +106,7 @@ export function layoutStatechart(chart: StatechartSpec): StatechartLayout {
         ...t,
         path: `M${x1},${a.y + NODE_HEIGHT} C${x1},${dip} ${x2},${dip} ${x2},${b.y + NODE_HEIGHT}`,
         labelX: (x1 + x2) / 2,
-        labelY: dip - 4,
+        labelY: dip - 4 - offset,
         back: true,
       };
     }
@@ -106,7 +115,13 @@ export function layoutStatechart(chart: StatechartSpec): StatechartLayout {
     const x2 = b.x;
     const y2 = b.y + NODE_HEIGHT / 2;
     const mid = (x1 + x2) / 2;
-    return { ...t, path: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`, labelX: mid, labelY: (y1 + y2) / 2 - 4, back: false };
+    return {
+      ...t,
+      path: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`,
+      labelX: mid,
+      labelY: (y1 + y2) / 2 - 4 + offset,
+      back: false,
+    };
   });
   return {
     width: PAD * 2 + columns.length * (NODE_WIDTH + COLUMN_GAP) - COLUMN_GAP,
