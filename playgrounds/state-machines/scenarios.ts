@@ -13,7 +13,7 @@ export const stateMachinesPlaygrounds: readonly PlaygroundPreset[] = [
     seed: 1,
     plan: 'partition:payment-gateway~broker@1500ms+4s',
     prompt:
-      'The payment provider cannot reach the shop for four seconds, and the customer of order 2 cancels while the warehouse packs it. With flags, order 1 is marked failed, then paid when the late webhook lands, and ships; order 2 is cancelled and refunded, and ships too; order 3, cancelled before its payment arrived, keeps the money. Watch the impossible cells light up. The machine sends each late payment to a refund and rejects the shipment of a cancelled order.',
+      'From 1.5 s until the faults stop, the payment provider cannot reach the shop, and the customer of order 2 cancels while the warehouse packs it. With flags, order 1 is marked failed, then paid when the late webhook lands, and ships; order 2 is cancelled and refunded, and ships too; order 3, cancelled before its payment arrived, keeps the money. Watch the impossible cells light up. The machine sends each late payment to a refund and rejects the shipment of a cancelled order.',
   },
   {
     id: 'state-machines-lost-update',
