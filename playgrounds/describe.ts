@@ -22,6 +22,7 @@ export function describePattern(pattern: Pattern): PatternInfo {
     ...(pattern.progress ? { progress: progressInfo(pattern, pattern.progress) } : {}),
     statecharts: structuredClone({ ...pattern.statecharts }),
     flagGrids: structuredClone({ ...pattern.flagGrids }),
+    ...(pattern.entityLanes ? { entityLanes: structuredClone(pattern.entityLanes) } : {}),
     sweeps: (pattern.sweeps ?? []).map((sweep) => ({
       id: sweep.id,
       title: sweep.title,

@@ -86,6 +86,19 @@ export function flagCombination(flags: Readonly<Record<string, boolean>>, order:
   return set.length === 0 ? 'none' : set.join('+');
 }
 
+/**
+ * One lane per entity (a saga, say), with its steps marked by kind: the commits whose label
+ * matches a step's pattern (a regular expression's source, so the spec stays plain data).
+ */
+export interface EntityLanesSpec {
+  title: string;
+  /** The ref that names an entity, up to its id: `trip:`. */
+  refPrefix: string;
+  /** What one lane is, in the singular: `Trip`. */
+  entity: string;
+  steps: ReadonlyArray<{ kind: 'forward' | 'compensation' | 'refused'; label: string; pattern: string }>;
+}
+
 /** A slider of a sweep: a parameter, or a setting the sweep turns into its fault plan. */
 export type SweepSlider = ParamSpec;
 
@@ -156,6 +169,8 @@ export interface Pattern {
   sweeps?: readonly SweepSpec[];
   /** A live statechart beside the timeline, keyed by variant (variants without one show none). */
   statecharts?: Readonly<Record<string, StatechartSpec>>;
+  /** Per-entity lanes, for every variant (the same steps happen in each). */
+  entityLanes?: EntityLanesSpec;
   /** A flag grid for naive variants that keep flags instead of a state. */
   flagGrids?: Readonly<Record<string, FlagGridSpec>>;
   /** Proof that every naive variant breaks: the seed and plan that break it, and what breaks. */

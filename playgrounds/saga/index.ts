@@ -148,6 +148,17 @@ export const sagaPattern: Pattern = {
   // Only the orchestrator has a saga state to draw: in choreography nobody holds it, and the
   // in-memory orchestrator keeps it where a crash forgets it.
   statecharts: { correct: SAGA_STATECHART },
+  // Participants label every commit `trip N: <action> <service> → <outcome>` in every variant.
+  entityLanes: {
+    title: 'Each trip, step by step',
+    refPrefix: 'trip:',
+    entity: 'Trip',
+    steps: [
+      { kind: 'refused', label: 'refused or failed', pattern: ': (book|charge) \\w+ → (refused|declined|failed|sold out|unavailable)' },
+      { kind: 'forward', label: 'booked or charged', pattern: ': (book|charge) \\w+ → ' },
+      { kind: 'compensation', label: 'cancelled or refunded (compensation)', pattern: ': (cancel|refund) \\w+ → ' },
+    ],
+  },
   breakingRuns: [
     // Crashes between two steps: the trip's seat and room stay held, with nobody left to undo them.
     { variant: 'in-memory', seed: 1, plan: 'crash:orchestrator@between_steps*2', breaks: ['every-trip-settles'] },

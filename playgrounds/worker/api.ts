@@ -5,7 +5,7 @@
  */
 import type { FaultCatalog } from '../kernel/faults.ts';
 import type { InvariantResult } from '../kernel/invariants.ts';
-import type { FlagGridSpec, ParamSpec, Params, PlaygroundPreset, StatechartSpec, VariantSpec } from '../kernel/pattern.ts';
+import type { EntityLanesSpec, FlagGridSpec, ParamSpec, Params, PlaygroundPreset, StatechartSpec, VariantSpec } from '../kernel/pattern.ts';
 import type { SweepPoint } from '../parameter-sweep.ts';
 import type { RunPhase } from '../kernel/run.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
@@ -56,6 +56,7 @@ export interface PatternInfo {
   /** Statecharts by variant, as plain data. */
   statecharts: Record<string, StatechartSpec>;
   flagGrids: Record<string, FlagGridSpec>;
+  entityLanes?: EntityLanesSpec;
   /** The processes each variant runs, in start order (the timeline's lanes). */
   variantProcesses: Record<string, string[]>;
 }

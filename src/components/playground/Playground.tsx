@@ -4,6 +4,7 @@ import type { PatternInfo, RunRequest, SideReport } from '../../../playgrounds/w
 import { naturalSpeed } from '../../../playgrounds/worker/pace.ts';
 import { Counters } from './Counters.tsx';
 import { FaultPanel } from './FaultPanel.tsx';
+import { EntityLanes } from './EntityLanes.tsx';
 import { FlagGrid } from './FlagGrid.tsx';
 import { InvariantReport } from './InvariantReport.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -200,6 +201,14 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
                     nowMs={side.vt}
                     glowMs={endMs / 40}
                     label={`States of the ${variantLabel(side.variant)} run`}
+                  />
+                )}
+                {info.entityLanes && (
+                  <EntityLanes
+                    spec={info.entityLanes}
+                    events={events[i] ?? []}
+                    endMs={endMs}
+                    label={`Per-${info.entityLanes.entity.toLowerCase()} lanes of the ${variantLabel(side.variant)} run`}
                   />
                 )}
                 {info.flagGrids[side.variant] && (
