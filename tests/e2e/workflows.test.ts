@@ -62,6 +62,13 @@ for (const pattern of [stateMachinesPattern, sagaPattern]) {
         }),
       );
       expect(counts.some((count) => count !== null)).toBe(true);
+      if (pattern.entityLanes) {
+        const lanes = await root
+          .locator('[data-entity-lanes]')
+          .evaluateAll((figures) => figures.map((f) => Number(f.getAttribute('data-entity-lanes'))));
+        expect(lanes.length).toBeGreaterThan(0);
+        expect(lanes.every((n) => n > 0)).toBe(true);
+      }
       for (const count of counts) if (count !== null) expect(count).toBeGreaterThan(0);
       await close();
     });
