@@ -1,10 +1,10 @@
-import { scaleLinear } from 'd3';
-import { useMemo, useRef } from 'react';
+import { useRef } from 'react';
 import { entityLanes } from '../../../playgrounds/kernel/entity-lanes.ts';
 import type { EntityLanesSpec } from '../../../playgrounds/kernel/pattern.ts';
 import type { TraceEvent } from '../../../playgrounds/kernel/trace.ts';
-import { formatSeconds, formatTick, timeTicks } from './format.ts';
-import { LABEL_WIDTH, MIN_WIDTH, RIGHT_PAD, TICK_SPACING_PX } from './timeline-layout.ts';
+import { formatSeconds, formatTick } from './format.ts';
+import { MIN_WIDTH, timeAxis } from './timeline-layout.ts';
+import { useTraceMemo } from './use-trace-memo.ts';
 import { useElementWidth } from './use-element-width.ts';
 
 const ROW = 22;
@@ -27,15 +27,9 @@ export function EntityLanes({
 }) {
   const boxRef = useRef<HTMLDivElement>(null);
   const width = Math.max(MIN_WIDTH, useElementWidth(boxRef, 640));
-  const newest = events[events.length - 1];
-  // The trace only grows, so its length and last event stand for its content.
-  const lanes = useMemo(() => entityLanes(events, spec), [events.length, newest, spec]);
-  const x = scaleLinear()
-    .domain([0, Math.max(1, endMs)])
-    .range([LABEL_WIDTH, width - RIGHT_PAD])
-    .clamp(true);
+  const lanes = useTraceMemo(events, (all) => entityLanes(all, spec), [spec]);
+  const { x, ticks } = timeAxis(endMs, width);
   const height = AXIS + Math.max(1, lanes.length) * ROW + 4;
-  const ticks = timeTicks(Math.max(1, endMs), Math.max(2, Math.floor((width - LABEL_WIDTH - RIGHT_PAD) / TICK_SPACING_PX)));
   const undone = lanes.filter((lane) => lane.steps.some((step) => step.kind === 'compensation')).length;
   return (
     <figure className="fl-lanes" data-entity-lanes={lanes.length} data-compensated={undone}>

@@ -1,7 +1,7 @@
-import { useMemo } from 'react';
 import { flagCombination, type FlagGridSpec } from '../../../playgrounds/kernel/pattern.ts';
 import { tallyMoves } from '../../../playgrounds/kernel/state-moves.ts';
 import type { TraceEvent } from '../../../playgrounds/kernel/trace.ts';
+import { useTraceMemo } from './use-trace-memo.ts';
 
 /** Every combination of some flags, as records, in binary order (all off first). */
 function combinations(flags: readonly string[]): Array<Record<string, boolean>> {
@@ -18,8 +18,7 @@ const label = (combo: Record<string, boolean>, flags: readonly string[]) => flag
  * of those is an impossible state, and the cell lights up.
  */
 export function FlagGrid({ grid, events, label: ariaLabel }: { grid: FlagGridSpec; events: readonly TraceEvent[]; label: string }) {
-  const newest = events[events.length - 1];
-  const { occupancy } = useMemo(() => tallyMoves(events), [events.length, newest]);
+  const { occupancy } = useTraceMemo(events, tallyMoves);
   const rowFlags = grid.flags.slice(0, grid.rowFlags);
   const columnFlags = grid.flags.slice(grid.rowFlags);
   const possible = new Set(grid.possible);

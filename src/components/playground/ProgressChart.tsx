@@ -1,9 +1,10 @@
 import { line, scaleLinear } from 'd3';
-import { useMemo, useRef } from 'react';
+import { useRef } from 'react';
 import { analyseProgress, totalLoss, type ProgressPoint } from '../../../playgrounds/kernel/progress.ts';
 import type { TraceEvent } from '../../../playgrounds/kernel/trace.ts';
-import { formatDuration, formatSeconds, formatTick, timeTicks } from './format.ts';
-import { LABEL_WIDTH, MIN_WIDTH, RIGHT_PAD, TICK_SPACING_PX } from './timeline-layout.ts';
+import { formatDuration, formatSeconds, formatTick } from './format.ts';
+import { LABEL_WIDTH, MIN_WIDTH, RIGHT_PAD, timeAxis } from './timeline-layout.ts';
+import { useTraceMemo } from './use-trace-memo.ts';
 import { useElementWidth } from './use-element-width.ts';
 
 const HEIGHT = 150;
@@ -32,15 +33,10 @@ const count = new Intl.NumberFormat('en');
 export function ProgressChart({ events, series, total, endMs, nowMs, label }: ProgressChartProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const width = Math.max(MIN_WIDTH, useElementWidth(boxRef, FALLBACK_WIDTH));
-  const newest = events[events.length - 1];
-  // The trace only grows, so its length and last event stand for its content.
-  const analysis = useMemo(() => analyseProgress(events, series), [events.length, newest, series]);
+  const analysis = useTraceMemo(events, (all) => analyseProgress(all, series), [series]);
   const loss = totalLoss(analysis.losses);
 
-  const x = scaleLinear()
-    .domain([0, Math.max(1, endMs)])
-    .range([LABEL_WIDTH, width - RIGHT_PAD])
-    .clamp(true);
+  const { x, ticks } = timeAxis(endMs, width);
   const y = scaleLinear()
     .domain([0, Math.max(1, total)])
     .range([HEIGHT - AXIS, TOP]);
@@ -53,7 +49,6 @@ export function ProgressChart({ events, series, total, endMs, nowMs, label }: Pr
     const next = analysis.saved[i + 1];
     return [point, { ...point, vt: next ? next.vt : Math.max(point.vt, nowMs) }];
   });
-  const ticks = timeTicks(Math.max(1, endMs), Math.max(2, Math.floor((width - LABEL_WIDTH - RIGHT_PAD) / TICK_SPACING_PX)));
   const summary =
     loss.crashes === 0
       ? 'No work lost to crashes so far.'

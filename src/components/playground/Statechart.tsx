@@ -2,6 +2,7 @@ import { useId, useMemo } from 'react';
 import type { StatechartSpec } from '../../../playgrounds/kernel/pattern.ts';
 import { tallyMoves, transitionKey } from '../../../playgrounds/kernel/state-moves.ts';
 import type { TraceEvent } from '../../../playgrounds/kernel/trace.ts';
+import { useTraceMemo } from './use-trace-memo.ts';
 import { layoutStatechart, NODE_HEIGHT, NODE_WIDTH } from './statechart-layout.ts';
 
 /** Props of {@link Statechart}. */
@@ -21,9 +22,7 @@ export interface StatechartProps {
  */
 export function Statechart({ chart, events, nowMs, glowMs, label }: StatechartProps) {
   const layout = useMemo(() => layoutStatechart(chart), [chart]);
-  const newest = events[events.length - 1];
-  // The trace only grows, so its length and last event stand for its content.
-  const tally = useMemo(() => tallyMoves(events), [events.length, newest]);
+  const tally = useTraceMemo(events, tallyMoves);
   const arrow = `fl-sc${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const total = Object.values(tally.occupancy).reduce((a, b) => a + b, 0);
   const summary = chart.states

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { TraceEvent } from '../../../playgrounds/kernel/trace.ts';
 import { EventLog } from './EventLog.tsx';
 import { formatSeconds } from './format.ts';
@@ -6,6 +6,7 @@ import { TimelineLegend } from './timeline-glyphs.tsx';
 import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, layoutTimeline, type ArrowKind } from './timeline-layout.ts';
 import { MarkLayer } from './timeline-marks.tsx';
 import { useElementWidth } from './use-element-width.ts';
+import { useTraceMemo } from './use-trace-memo.ts';
 
 const FALLBACK_WIDTH = 640;
 const ARROW_KINDS: ArrowKind[] = ['message', 'reply', 'delivery', 'redelivery', 'lost'];
@@ -38,10 +39,7 @@ export function Timeline({ events, lanes, endMs, workloadMs, nowMs, highlightSeq
   // SVG references are document-global: two timelines on a page must not share marker ids.
   const idPrefix = `fl-tl${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const lanesKey = lanes.join('\n');
-  const newest = events[events.length - 1];
-  // A trace only grows while it runs, so its length and newest event identify its content
-  // even when the caller hands over a fresh array on every poll.
-  const layout = useMemo(() => layoutTimeline(events, lanes, endMs, width), [events.length, newest, lanesKey, endMs, width]);
+  const layout = useTraceMemo(events, (all) => layoutTimeline(all, lanes, endMs, width), [lanesKey, endMs, width]);
   const highlighted = highlightSeq === undefined ? undefined : layout.marks.find((mark) => mark.seq === highlightSeq);
 
   useEffect(() => {

@@ -92,16 +92,26 @@ function link(kind: ArrowKind, from: TimelineMark, to: TimelineMark): TimelineAr
   return { kind, fromSeq: from.seq, toSeq: to.seq, x1: from.x, y1: from.y, x2: to.x, y2: to.y };
 }
 
+/**
+ * The time axis every view under a timeline shares, so their times line up: virtual time to
+ * x (clamped to the plot, after the lane-label column), and round ticks that fit the width.
+ */
+export function timeAxis(endMs: number, width: number): { x: (vt: number) => number; ticks: number[] } {
+  const scale = scaleLinear()
+    .domain([0, Math.max(1, endMs)])
+    .range([LABEL_WIDTH, width - RIGHT_PAD])
+    .clamp(true);
+  const tickCount = Math.max(2, Math.floor((width - LABEL_WIDTH - RIGHT_PAD) / TICK_SPACING_PX));
+  return { x: (vt) => scale(vt), ticks: timeTicks(Math.max(1, endMs), tickCount) };
+}
+
 /** Places every event on its lane and links each one to the event that caused it. */
 export function layoutTimeline(events: readonly TraceEvent[], lanes: readonly string[], endMs: number, widthPx: number): TimelineLayout {
   const width = Math.max(MIN_WIDTH, Math.round(widthPx));
   const plotLeft = LABEL_WIDTH;
   const plotRight = width - RIGHT_PAD;
-  const scale = scaleLinear()
-    .domain([0, Math.max(1, endMs)])
-    .range([plotLeft, plotRight])
-    .clamp(true);
-  const x = (vt: number): number => scale(vt);
+  const axis = timeAxis(endMs, width);
+  const x = axis.x;
 
   const names = laneOrder(events, lanes);
   const laneIndex = new Map(names.map((name, i) => [name, i]));
@@ -163,7 +173,6 @@ export function layoutTimeline(events: readonly TraceEvent[], lanes: readonly st
     }
   }
 
-  const tickCount = Math.max(2, Math.floor((plotRight - plotLeft) / TICK_SPACING_PX));
   return {
     width,
     height: AXIS_HEIGHT + names.length * LANE_HEIGHT + BOTTOM_PAD,
@@ -172,7 +181,7 @@ export function layoutTimeline(events: readonly TraceEvent[], lanes: readonly st
     lanes: names.map((name, i) => ({ name, y: laneY(i) })),
     marks,
     arrows,
-    ticks: timeTicks(Math.max(1, endMs), tickCount).map((ms) => ({ x: x(ms), label: formatTick(ms) })),
+    ticks: axis.ticks.map((ms) => ({ x: x(ms), label: formatTick(ms) })),
     x,
   };
 }
