@@ -5,7 +5,8 @@ import type { RandomStreams } from './random.ts';
 /** A process-level action due at a virtual time. */
 export type TimedAction =
   | { kind: 'crash'; atMs: number; process: string; fault: string }
-  | { kind: 'pause'; atMs: number; process: string; durationMs: number; fault: string };
+  | { kind: 'pause'; atMs: number; process: string; durationMs: number; fault: string }
+  | { kind: 'slow'; atMs: number; process: string; durationMs: number; fault: string };
 
 /** What the network does to one message. */
 export interface MessageFate {
@@ -51,8 +52,8 @@ export class FaultInjector {
       const text = formatFault(fault);
       if (fault.kind === 'crash' && 'atMs' in fault.trigger) {
         this.timed.push({ kind: 'crash', atMs: fault.trigger.atMs, process: fault.process, fault: text });
-      } else if (fault.kind === 'pause') {
-        this.timed.push({ kind: 'pause', atMs: fault.atMs, process: fault.process, durationMs: fault.durationMs, fault: text });
+      } else if (fault.kind === 'pause' || fault.kind === 'slow') {
+        this.timed.push({ kind: fault.kind, atMs: fault.atMs, process: fault.process, durationMs: fault.durationMs, fault: text });
       } else if (fault.kind === 'partition') {
         this.partitions.push({ a: fault.a, b: fault.b, fromMs: fault.atMs, untilMs: fault.atMs + fault.durationMs });
       } else if (fault.kind === 'mtbf') {
@@ -102,6 +103,16 @@ export class FaultInjector {
     const fault = this.plan.find(
       (f) => f.kind === 'crash' && f.process === process && 'point' in f.trigger && f.trigger.point === point && f.trigger.hit === hit,
     );
+    return fault ? formatFault(fault) : undefined;
+  }
+
+  /** Counts a pass through a decision point and says whether the plan makes the process refuse there. */
+  refuseAtPoint(process: string, point: string, nowMs: number): string | undefined {
+    const key = `refuse:${process}@${point}`;
+    const hit = (this.pointHits.get(key) ?? 0) + 1;
+    this.pointHits.set(key, hit);
+    if (nowMs >= this.windowEndMs) return undefined;
+    const fault = this.plan.find((f) => f.kind === 'refuse' && f.process === process && f.trigger.point === point && f.trigger.hit === hit);
     return fault ? formatFault(fault) : undefined;
   }
 

@@ -8,14 +8,14 @@ export interface ScheduleShape {
   maxFaults: number;
   /** Message faults pick among the first `maxNth` messages of a channel. */
   maxNth: number;
-  /** Pauses and partitions last up to this long. */
+  /** Pauses, partitions and slowdowns last up to this long. */
   maxOutageMs: number;
 }
 
 /**
  * A random fault plan over a pattern's catalog, for sweeps: a mix of crashes at named points
- * and at random times, lost, duplicated, delayed and unacknowledged messages, pauses and
- * partitions. It is drawn from its own stream, so the plan for a seed never changes when the
+ * and at random times, lost, duplicated, delayed and unacknowledged messages, pauses, slow
+ * processes, partitions and business refusals. It is drawn from its own stream, so the plan for a seed never changes when the
  * pattern's code does.
  */
 export function randomPlan(random: Random, catalog: FaultCatalog, shape: ScheduleShape): Fault[] {
@@ -27,7 +27,7 @@ export function randomPlan(random: Random, catalog: FaultCatalog, shape: Schedul
   for (let i = 0; i < count; i++) {
     const process = random.pick(catalog.processes);
     const channel = random.pick(catalog.channels);
-    switch (random.int(0, 7)) {
+    switch (random.int(0, 9)) {
       case 0:
       case 1:
         if (process.crashPoints.length > 0) {
@@ -56,6 +56,19 @@ export function randomPlan(random: Random, catalog: FaultCatalog, shape: Schedul
         plan.push({ kind: 'partition', a: process.name, b: other, atMs: at(), durationMs: outage() });
         break;
       }
+      case 8: {
+        // A business refusal where the process has decisions to refuse; elsewhere, slowness.
+        const decisions = process.refusalPoints ?? [];
+        if (decisions.length > 0) {
+          plan.push({ kind: 'refuse', process: process.name, trigger: { point: random.pick(decisions), hit: random.int(1, 3) } });
+          break;
+        }
+        plan.push({ kind: 'slow', process: process.name, atMs: at(), durationMs: outage() });
+        break;
+      }
+      case 9:
+        plan.push({ kind: 'slow', process: process.name, atMs: at(), durationMs: outage() });
+        break;
       default:
         plan.push({ kind: random.pick(['drop', 'dup', 'lose-ack'] as const), channel, trigger: { afterMs: at() } });
     }

@@ -8,6 +8,10 @@
  *   crash:PROCESS@POINT[*N]     crash PROCESS the Nth time (default 1st) it reaches crash point POINT
  *   crash:PROCESS@TIME          crash PROCESS after everything scheduled up to TIME has run
  *   pause:PROCESS@TIME+DURATION freeze PROCESS (memory kept) for DURATION: a GC pause, a zombie
+ *   slow:PROCESS@TIME+DURATION  from TIME until faults stop, every transaction of PROCESS starts
+ *                               DURATION late: a slow back end (its callers time out, unsure)
+ *   refuse:PROCESS@POINT[*N]    the Nth time PROCESS reaches decision POINT it says no: a
+ *                               business failure (sold out, card declined), not a crash
  *   drop:CHANNEL*N | @TIME      lose the Nth message on CHANNEL, or the first one sent after TIME
  *   dup:CHANNEL*N | @TIME       deliver that message twice
  *   lose-ack:CHANNEL*N | @TIME  deliver it, but lose the reply: the sender sees a timeout
@@ -30,6 +34,8 @@ export type MessageTrigger = { nth: number } | { afterMs: number };
 export type Fault =
   | { kind: 'crash'; process: string; trigger: ProcessTrigger }
   | { kind: 'pause'; process: string; atMs: number; durationMs: number }
+  | { kind: 'slow'; process: string; atMs: number; durationMs: number }
+  | { kind: 'refuse'; process: string; trigger: { point: string; hit: number } }
   | { kind: 'drop' | 'dup' | 'lose-ack' | 'reorder'; channel: string; trigger: MessageTrigger }
   | { kind: 'delay'; channel: string; trigger: MessageTrigger; durationMs: number }
   | { kind: 'partition'; a: string; b: string; atMs: number; durationMs: number }
@@ -119,10 +125,21 @@ function parseFault(text: string): Fault {
       const hit = star < 0 ? 1 : parseNth(when.slice(star + 1));
       return { kind, process, trigger: { point: parseName(point, 'crash point'), hit } };
     }
-    case 'pause': {
+    case 'pause':
+    case 'slow': {
       const [head, durationMs] = splitDuration(rest, true, text);
       const [process, atMs] = parseAt(head, text);
       return { kind, process: parseName(process, 'process'), atMs, durationMs: durationMs! };
+    }
+    case 'refuse': {
+      const at = rest.indexOf('@');
+      if (at <= 0) throw new PlanError(`"${text}" must name a process and a decision point: refuse:hotel@book`);
+      const process = parseName(rest.slice(0, at), 'process');
+      const when = rest.slice(at + 1);
+      const star = when.indexOf('*');
+      const point = star < 0 ? when : when.slice(0, star);
+      const hit = star < 0 ? 1 : parseNth(when.slice(star + 1));
+      return { kind, process, trigger: { point: parseName(point, 'decision point'), hit } };
     }
     case 'drop':
     case 'dup':
@@ -150,7 +167,9 @@ function parseFault(text: string): Fault {
       return { kind, process: parseName(process, 'process'), meanMs: meanMs! };
     }
     default:
-      throw new PlanError(`unknown fault kind "${kind}" (crash, pause, drop, dup, lose-ack, reorder, delay, partition, mtbf)`);
+      throw new PlanError(
+        `unknown fault kind "${kind}" (crash, pause, slow, refuse, drop, dup, lose-ack, reorder, delay, partition, mtbf)`,
+      );
   }
 }
 
@@ -182,7 +201,10 @@ export function formatFault(fault: Fault): string {
         ? `crash:${fault.process}@${fault.trigger.point}${fault.trigger.hit === 1 ? '' : `*${fault.trigger.hit}`}`
         : `crash:${fault.process}@${formatMs(fault.trigger.atMs)}`;
     case 'pause':
-      return `pause:${fault.process}@${formatMs(fault.atMs)}+${formatMs(fault.durationMs)}`;
+    case 'slow':
+      return `${fault.kind}:${fault.process}@${formatMs(fault.atMs)}+${formatMs(fault.durationMs)}`;
+    case 'refuse':
+      return `refuse:${fault.process}@${fault.trigger.point}${fault.trigger.hit === 1 ? '' : `*${fault.trigger.hit}`}`;
     case 'drop':
     case 'dup':
     case 'lose-ack':
@@ -204,8 +226,11 @@ export function formatPlan(plan: FaultPlan): string {
 
 /** What a pattern lets faults target: checked after parsing, so a typo gets a precise message. */
 export interface FaultCatalog {
-  /** Process names, each with the crash points its code passes through. */
-  processes: ReadonlyArray<{ name: string; crashPoints: readonly string[] }>;
+  /**
+   * Process names, each with the crash points its code passes through and the decision points
+   * where a `refuse` fault can make it say no.
+   */
+  processes: ReadonlyArray<{ name: string; crashPoints: readonly string[]; refusalPoints?: readonly string[] }>;
   /** Message channels (such as `publish`) that drop/dup/delay/lose-ack/reorder can target. */
   channels: readonly string[];
   /** Nodes that can be cut off from each other (processes plus services such as `broker`). */
@@ -214,15 +239,19 @@ export interface FaultCatalog {
 
 /** Checks that every name in the plan exists in the pattern; returns a message or null. */
 export function checkPlanAgainst(plan: FaultPlan, catalog: FaultCatalog): string | null {
-  const processes = new Map(catalog.processes.map((p) => [p.name, p.crashPoints]));
+  const processes = new Map(catalog.processes.map((p) => [p.name, p]));
   const list = (names: Iterable<string>) => [...names].join(', ');
   for (const fault of plan) {
     const text = formatFault(fault);
-    if (fault.kind === 'crash' || fault.kind === 'pause' || fault.kind === 'mtbf') {
-      const points = processes.get(fault.process);
-      if (!points) return `"${text}": no process "${fault.process}" here (${list(processes.keys())})`;
-      if (fault.kind === 'crash' && 'point' in fault.trigger && !points.includes(fault.trigger.point)) {
-        return `"${text}": ${fault.process} has no crash point "${fault.trigger.point}" (${list(points) || 'none'})`;
+    if (fault.kind === 'crash' || fault.kind === 'pause' || fault.kind === 'slow' || fault.kind === 'refuse' || fault.kind === 'mtbf') {
+      const process = processes.get(fault.process);
+      if (!process) return `"${text}": no process "${fault.process}" here (${list(processes.keys())})`;
+      if (fault.kind === 'crash' && 'point' in fault.trigger && !process.crashPoints.includes(fault.trigger.point)) {
+        return `"${text}": ${fault.process} has no crash point "${fault.trigger.point}" (${list(process.crashPoints) || 'none'})`;
+      }
+      const decisions = process.refusalPoints ?? [];
+      if (fault.kind === 'refuse' && !decisions.includes(fault.trigger.point)) {
+        return `"${text}": ${fault.process} has no decision point "${fault.trigger.point}" (${list(decisions) || 'none'})`;
       }
     } else if (fault.kind === 'partition') {
       for (const node of [fault.a, fault.b]) {

@@ -222,11 +222,24 @@ export class ProcessContext {
   }
 
   /**
+   * Says whether the plan makes this process refuse at a business decision point (a `refuse`
+   * fault): the caller then answers no, as it would for a sold-out room. Does not yield.
+   */
+  refusalPoint(point: string): boolean {
+    this.runtime.assertLive(this.incarnation);
+    const fault = this.sim.faults.refuseAtPoint(this.name, point, this.sim.now);
+    if (fault) this.sim.trace.record({ vt: this.sim.now, actor: this.name, kind: 'fault', label: fault });
+    return fault !== undefined;
+  }
+
+  /**
    * Runs one database transaction as one atomic step: nothing else runs while it is open, and
    * other processes may run once it ends. A crash point inside `fn` rolls it back.
    */
   async tx<T>(label: string, options: TxOptions, fn: (q: Queryable) => Promise<T>): Promise<T> {
     this.runtime.assertLive(this.incarnation);
+    const slowdownMs = this.sim.slowdownMs(this.name);
+    if (slowdownMs > 0) await this.sleep(slowdownMs);
     const outcome = await this.sim.runTransaction(this.name, label, options, fn);
     if (!('error' in outcome)) for (const move of options.moves?.(outcome.value) ?? []) this.moved(move);
     if ('error' in outcome) {

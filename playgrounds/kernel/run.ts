@@ -1,6 +1,6 @@
 import type { Database } from '../db/types.ts';
 import type { TimedAction } from './fault-injector.ts';
-import { checkPlanAgainst, formatPlan, parsePlan, type Fault } from './faults.ts';
+import { checkPlanAgainst, formatFault, formatPlan, parsePlan, type Fault } from './faults.ts';
 import { InvariantBook, type InvariantResult } from './invariants.ts';
 import type { Params, Pattern } from './pattern.ts';
 import { Simulation, type SimulationSettings } from './simulation.ts';
@@ -183,6 +183,11 @@ export class PatternRun {
         durationMs: fault.durationMs,
         fault: `pause:${fault.process}@${atMs}ms`,
       });
+    } else if (fault.kind === 'slow') {
+      recorded = { ...fault, atMs };
+      this.sim.inject({ ...recorded, fault: formatFault(recorded) });
+    } else if (fault.kind === 'refuse') {
+      return 'a refusal at a decision point must be in the plan from the start';
     } else if (fault.kind === 'partition') {
       recorded = { ...fault, atMs };
       this.sim.faults.addPartition(fault.a, fault.b, atMs, fault.durationMs);

@@ -65,6 +65,7 @@ export class Simulation {
   readonly counters = new Map<string, number>();
   private readonly queue = new EventQueue();
   private readonly processes = new Map<string, ProcessRuntime>();
+  private readonly slowdowns = new Map<string, number>();
   private readonly services = new Map<string, { schema: string; handler: ServiceHandler }>();
   private order = 0;
   private drainStarted = false;
@@ -180,6 +181,15 @@ export class Simulation {
     if (this.failure) throw this.failure;
   }
 
+  /**
+   * The extra time each transaction of a process waits before it starts, while a `slow` fault
+   * holds it. Slowness belongs to what the process runs on, so it outlives a restart; it ends
+   * with the fault window, so the drain runs at full speed.
+   */
+  slowdownMs(process: string): number {
+    return this.now < this.faultWindowEndMs ? (this.slowdowns.get(process) ?? 0) : 0;
+  }
+
   private fireTimed(action: TimedAction): void {
     const runtime = this.processes.get(action.process);
     // A plan shared by both sides of a comparison may name a process only one side runs.
@@ -189,6 +199,10 @@ export class Simulation {
       kind: 'fault',
       label: runtime ? action.fault : `${action.fault} (no such process here)`,
     });
+    if (action.kind === 'slow') {
+      if (runtime) this.slowdowns.set(action.process, action.durationMs);
+      return;
+    }
     if (!runtime?.alive) return;
     if (action.kind === 'crash') {
       runtime.kill();

@@ -22,7 +22,8 @@ const fault: fc.Arbitrary<Fault> = fc.oneof(
     process: name,
     trigger: fc.oneof(fc.record({ point: name, hit: nth }), fc.record({ atMs: timeMs })),
   }),
-  fc.record({ kind: fc.constant('pause' as const), process: name, atMs: timeMs, durationMs: timeMs }),
+  fc.record({ kind: fc.constantFrom('pause' as const, 'slow' as const), process: name, atMs: timeMs, durationMs: timeMs }),
+  fc.record({ kind: fc.constant('refuse' as const), process: name, trigger: fc.record({ point: name, hit: nth }) }),
   fc.record({ kind: fc.constantFrom('drop' as const, 'dup' as const, 'lose-ack' as const), channel: name, trigger: messageTrigger }),
   fc.record({ kind: fc.constant('delay' as const), channel: name, trigger: messageTrigger, durationMs: timeMs }),
   fc
@@ -80,12 +81,16 @@ describe('parsePlan and formatPlan', () => {
       { kind: 'partition', a: 'relay-1', b: 'broker', atMs: 1000, durationMs: 3000 },
     ]);
     expect(parsed('mtbf:relay-2+5s')).toEqual([{ kind: 'mtbf', process: 'relay-2', meanMs: 5000 }]);
+    expect(parsed('slow:hotel@1s+800ms')).toEqual([{ kind: 'slow', process: 'hotel', atMs: 1000, durationMs: 800 }]);
+    expect(parsed('refuse:hotel@book*2')).toEqual([{ kind: 'refuse', process: 'hotel', trigger: { point: 'book', hit: 2 } }]);
   });
 
   it.each([
     ['pause:relay-1@2000ms+1500ms', 'pause:relay-1@2s+1500ms'],
     ['drop:publish@0.5s', 'drop:publish@500ms'],
     ['crash:relay-1@after_claim*1', 'crash:relay-1@after_claim'],
+    ['refuse:hotel@book*1', 'refuse:hotel@book'],
+    ['slow:hotel@0.5s+0ms', 'slow:hotel@500ms+0s'],
     ['crash:relay-1@after_claim*007', 'crash:relay-1@after_claim*7'],
     ['  dup:deliver*2 ,  mtbf:relay-1+60000ms ', 'dup:deliver*2,mtbf:relay-1+60s'],
     ['none', ''],
@@ -134,6 +139,12 @@ describe('parsePlan on bad input', () => {
     ['partition:broker~broker@1s+1s', 'partitions a node from itself'],
     ['partition:~broker@1s+1s', 'node "" must be a lowercase name'],
     ['mtbf:relay-1', 'needs a duration'],
+    ['slow:hotel@1s', 'needs a duration'],
+    ['slow:hotel+1s', 'needs a time'],
+    ['refuse:hotel', 'must name a process and a decision point'],
+    ['refuse:hotel@book*2*3', '"*2*3" must be a whole number'],
+    ['refuse:hotel@Book', 'decision point "Book" must be a lowercase name'],
+    ['refuse:hotel@book+1s', 'decision point "book+1s" must be a lowercase name'],
     ['mtbf:relay-1+99ms', 'under 100ms'],
     ['crash:relay-1@after_claim,', '"" must start with a kind'],
     ['crash:relay-1@after_claim,,drop:publish*1', '"" must start with a kind'],
@@ -242,6 +253,7 @@ describe('checkPlanAgainst', () => {
       { name: 'order-service', crashPoints: ['before_commit', 'after_commit_before_publish'] },
       { name: 'relay-1', crashPoints: ['after_claim'] },
       { name: 'clock', crashPoints: [] },
+      { name: 'hotel', crashPoints: [], refusalPoints: ['book'] },
     ],
     channels: ['publish', 'deliver'],
     nodes: ['order-service', 'relay-1', 'broker'],
@@ -251,16 +263,19 @@ describe('checkPlanAgainst', () => {
   it('accepts a plan that only names what the pattern has', () => {
     expect(
       check(
-        'crash:order-service@before_commit*2,crash:relay-1@3s,crash:clock@1s,pause:relay-1@1s+1s,mtbf:clock+1s,drop:publish*1,delay:deliver@1s+1s,partition:broker~relay-1@1s+1s',
+        'crash:order-service@before_commit*2,crash:relay-1@3s,crash:clock@1s,pause:relay-1@1s+1s,mtbf:clock+1s,slow:hotel@1s+1s,refuse:hotel@book*3,drop:publish*1,delay:deliver@1s+1s,partition:broker~relay-1@1s+1s',
       ),
     ).toBeNull();
     expect(checkPlanAgainst([], catalog)).toBeNull();
   });
 
   it.each([
-    ['crash:ghost@before_commit', '"crash:ghost@before_commit": no process "ghost" here (order-service, relay-1, clock)'],
+    ['crash:ghost@before_commit', '"crash:ghost@before_commit": no process "ghost" here (order-service, relay-1, clock, hotel)'],
     ['pause:ghost@1s+1s', 'no process "ghost" here'],
     ['mtbf:ghost+1s', 'no process "ghost" here'],
+    ['slow:ghost@1s+1s', 'no process "ghost" here'],
+    ['refuse:hotel@cancel', '"refuse:hotel@cancel": hotel has no decision point "cancel" (book)'],
+    ['refuse:relay-1@book', 'relay-1 has no decision point "book" (none)'],
     ['crash:relay-1@before_commit', '"crash:relay-1@before_commit": relay-1 has no crash point "before_commit" (after_claim)'],
     ['crash:clock@tick', 'clock has no crash point "tick" (none)'],
     ['drop:email*1', '"drop:email*1": no channel "email" here (publish, deliver)'],

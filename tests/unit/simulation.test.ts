@@ -237,6 +237,55 @@ describe('crashes and restarts', () => {
   });
 });
 
+describe('slow processes and refusals', () => {
+  /** Writes a row every `everyMs` and notes when each transaction committed. */
+  function writer(committed: number[], everyMs: number) {
+    return async (ctx: ProcessContext): Promise<void> => {
+      for (;;) {
+        await ctx.sleep(everyMs);
+        await ctx.tx('write', { schema: 'x' }, (q) => q.query(`INSERT INTO rows (note) VALUES ('w')`));
+        committed.push(ctx.now());
+      }
+    };
+  }
+
+  it('starts each transaction of a slowed process late, until a later fault restores it or the fault window ends', async () => {
+    await rowsTable();
+    const s = sim({ plan: 'slow:writer@250ms+100ms,slow:writer@700ms+0ms,slow:writer@1s+40ms', faultWindowEndMs: 1_300 });
+    const committed: number[] = [];
+    const bystander: number[] = [];
+    s.spawn('writer', writer(committed, 200), RESTART);
+    s.spawn('bystander', writer(bystander, 200), RESTART);
+    await runUntil(s, 1_800);
+    // Every commit is followed by 2 ms of database latency; slowness adds its delay before the next one.
+    expect(committed).toEqual([202, 504, 706, 908, 1_150, 1_352, 1_554, 1_756]);
+    expect(bystander).toEqual([202, 404, 606, 808, 1_010, 1_212, 1_414, 1_616]);
+    expect(eventsOf(s, 'fault', 'writer').map((e) => [e.vt, e.label])).toEqual([
+      [250, 'slow:writer@250ms+100ms'],
+      [700, 'slow:writer@700ms+0s'],
+      [1_000, 'slow:writer@1s+40ms'],
+    ]);
+  });
+
+  it('makes a process refuse at the Nth pass through a decision point, and only while faults are on', async () => {
+    const s = sim({ plan: 'refuse:clerk@approve*2,refuse:clerk@approve*4', faultWindowEndMs: 350 });
+    const answers: string[] = [];
+    s.spawn(
+      'clerk',
+      async (ctx) => {
+        for (let i = 0; i < 5; i++) {
+          await ctx.sleep(100);
+          answers.push(ctx.refusalPoint('approve') ? 'no' : 'yes');
+        }
+      },
+      RESTART,
+    );
+    await runUntil(s, 1_000);
+    expect(answers).toEqual(['yes', 'no', 'yes', 'yes', 'yes']);
+    expect(eventsOf(s, 'fault', 'clerk').map((e) => [e.vt, e.label])).toEqual([[200, 'refuse:clerk@approve*2']]);
+  });
+});
+
 describe('determinism', () => {
   /** Three writers racing with random think times, a crash point and a timed crash. */
   async function traceHash(seed: number, plan: string): Promise<{ hash: string; events: number; crashes: number }> {
