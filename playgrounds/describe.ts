@@ -23,6 +23,7 @@ export function describePattern(pattern: Pattern): PatternInfo {
     statecharts: structuredClone({ ...pattern.statecharts }),
     flagGrids: structuredClone({ ...pattern.flagGrids }),
     ...(pattern.entityLanes ? { entityLanes: structuredClone(pattern.entityLanes) } : {}),
+    ...(pattern.standings ? { standings: structuredClone(pattern.standings) } : {}),
     sweeps: (pattern.sweeps ?? []).map((sweep) => ({
       id: sweep.id,
       title: sweep.title,

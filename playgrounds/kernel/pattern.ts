@@ -99,6 +99,30 @@ export interface EntityLanesSpec {
   steps: ReadonlyArray<{ kind: 'forward' | 'compensation' | 'refused'; label: string; pattern: string }>;
 }
 
+/**
+ * Where a run's entities stand and what they hold, read from counters: a bar of entities by
+ * standing (an `open` one is stuck once the run has settled), and gauges of the resources they
+ * hold, split into what completed entities keep and what open ones only lock.
+ */
+export interface StandingsSpec {
+  title: string;
+  /** The plural of what is counted: `trips`. */
+  entities: string;
+  /** The counter of entities started. */
+  total: string;
+  standings: ReadonlyArray<{ counter: string; label: string; tone: 'done' | 'undone' | 'open' }>;
+  /** What an `open` entity is called once the run has settled: nothing will move it any more. */
+  stuckLabel: string;
+  holdings: {
+    title: string;
+    rows: ReadonlyArray<{ label: string; kept: string; locked: string }>;
+    keptLabel: string;
+    lockedLabel: string;
+    /** What a lock is called once the run has settled and nobody will release it. */
+    leakedLabel: string;
+  };
+}
+
 /** A slider of a sweep: a parameter, or a setting the sweep turns into its fault plan. */
 export type SweepSlider = ParamSpec;
 
@@ -171,6 +195,8 @@ export interface Pattern {
   statecharts?: Readonly<Record<string, StatechartSpec>>;
   /** Per-entity lanes, for every variant (the same steps happen in each). */
   entityLanes?: EntityLanesSpec;
+  /** A panel of where the entities stand and what they hold, for every variant. */
+  standings?: StandingsSpec;
   /** A flag grid for naive variants that keep flags instead of a state. */
   flagGrids?: Readonly<Record<string, FlagGridSpec>>;
   /** Proof that every naive variant breaks: the seed and plan that break it, and what breaks. */

@@ -8,7 +8,7 @@ import { sagaInvariants } from './invariants.ts';
 import { operator, sagaOrchestrator } from './orchestrator.ts';
 import { sagaDdl, SCHEMAS, STEPS, type Step } from './schema.ts';
 import { sagaPlaygrounds } from './scenarios.ts';
-import { SAGA_COUNTERS, Scoreboard } from './scoreboard.ts';
+import { SAGA_COUNTERS, SAGA_STANDINGS, Scoreboard } from './scoreboard.ts';
 import { SAGA_STATECHART } from './statechart.ts';
 import { tripRequests } from './workload.ts';
 
@@ -59,7 +59,7 @@ function faultCatalog(variant: string): FaultCatalog {
   for (const p of own) merged.set(p.name, new Set([...(merged.get(p.name) ?? []), ...p.crashPoints]));
   const processes = [
     ...[...merged].map(([name, points]) => ({ name, crashPoints: [...points] })),
-    ...STEPS.map((name) => ({ name, crashPoints: PARTICIPANT_POINTS })),
+    ...STEPS.map((name) => ({ name, crashPoints: PARTICIPANT_POINTS, refusalPoints: [name === 'payment' ? 'charge' : 'book'] })),
   ];
   return { processes, channels: ['publish', 'deliver', 'ack'], nodes: [...processes.map((p) => p.name), 'broker'] };
 }
@@ -148,6 +148,7 @@ export const sagaPattern: Pattern = {
   // Only the orchestrator has a saga state to draw: in choreography nobody holds it, and the
   // in-memory orchestrator keeps it where a crash forgets it.
   statecharts: { correct: SAGA_STATECHART },
+  standings: SAGA_STANDINGS,
   // Participants label every commit `trip N: <action> <service> → <outcome>` in every variant.
   entityLanes: {
     title: 'Each trip, step by step',
@@ -166,6 +167,14 @@ export const sagaPattern: Pattern = {
     { variant: 'in-memory', seed: 1, plan: 'delay:publish*2+1s', breaks: ['one-booking-per-trip'] },
     // The hotel booking is late and its retry lost: the rollback's cancel overtakes it and finds nothing.
     { variant: 'in-memory', seed: 1, plan: 'delay:publish*3+2s,drop:publish*4', breaks: ['every-trip-settles', 'nothing-after-deadline'] },
+    // A slow hotel answers after the reply timeout; each retry is a new request, so rooms are booked
+    // twice, some past the deadline, and the rollback cancels the flight before the hotel.
+    {
+      variant: 'in-memory',
+      seed: 1,
+      plan: 'slow:hotel@0ms+400ms',
+      breaks: ['one-booking-per-trip', 'undo-newest-first', 'nothing-after-deadline'],
+    },
     // The charge's reply is late; the retried charge takes the money twice.
     { variant: 'in-memory', seed: 1, plan: 'delay:publish*8+1s', breaks: ['one-booking-per-trip', 'ledger-balances'] },
     // A fire-and-forget rollback: the car's cancel is held up, so the hotel and flight are undone first,

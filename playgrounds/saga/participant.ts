@@ -17,6 +17,12 @@ export interface ParticipantSettings {
   board: Scoreboard;
 }
 
+/**
+ * Whether the fault plan makes the service say no at a decision point (`book`, `charge`): a
+ * business failure on demand, answered exactly as a sold-out offer or a declined card is.
+ */
+type Refusal = (point: 'book' | 'charge') => boolean;
+
 /** What one request did, for the scoreboard: the step's new state and the inventory it moved. */
 interface Effect {
   answer: Answer;
@@ -36,7 +42,14 @@ const REASONS: Readonly<Record<Step, string>> = {
  * from anyone else until the trip is confirmed or undone. When careful, a booking that finds a
  * tombstone (its cancel got here first) or arrives after the deadline books nothing.
  */
-async function book(q: Queryable, service: Bookable, { trip }: ServiceRequest, nowMs: number, careful: boolean): Promise<Effect> {
+async function book(
+  q: Queryable,
+  service: Bookable,
+  { trip }: ServiceRequest,
+  nowMs: number,
+  careful: boolean,
+  refuses: Refusal,
+): Promise<Effect> {
   if (careful) {
     const { rows } = await q.query<{ status: string }>(
       `SELECT status FROM ${service}_bookings WHERE trip_id = $1 ORDER BY seq FOR UPDATE`,
@@ -47,9 +60,9 @@ async function book(q: Queryable, service: Bookable, { trip }: ServiceRequest, n
     if (existing) return { answer: { outcome: 'booked' } };
     if (nowMs > trip.deadlineMs) return { answer: { outcome: 'refused', reason: 'too late' }, state: 'refused' };
   }
-  const { rows } = await q.query(`UPDATE ${service}_inventory SET held = held + 1 WHERE item = $1 AND held < capacity RETURNING item`, [
-    trip[service],
-  ]);
+  const { rows } = refuses('book')
+    ? { rows: [] }
+    : await q.query(`UPDATE ${service}_inventory SET held = held + 1 WHERE item = $1 AND held < capacity RETURNING item`, [trip[service]]);
   if (rows.length === 0) return { answer: { outcome: 'refused', reason: REASONS[service] }, state: 'refused' };
   await q.query(`INSERT INTO ${service}_bookings (trip_id, item, status, booked_vt) VALUES ($1, $2, 'pending', $3)`, [
     trip.id,
@@ -92,7 +105,7 @@ async function cancel(q: Queryable, service: Bookable, { trip }: ServiceRequest,
 }
 
 /** Charges the card: the pivot. When careful, not twice, not after a refund got here first, not past the deadline. */
-async function charge(q: Queryable, { trip }: ServiceRequest, nowMs: number, careful: boolean): Promise<Effect> {
+async function charge(q: Queryable, { trip }: ServiceRequest, nowMs: number, careful: boolean, refuses: Refusal): Promise<Effect> {
   if (careful) {
     const { rows } = await q.query<{ status: string }>(`SELECT status FROM charges WHERE trip_id = $1 ORDER BY seq FOR UPDATE`, [trip.id]);
     const existing = rows[0];
@@ -101,7 +114,8 @@ async function charge(q: Queryable, { trip }: ServiceRequest, nowMs: number, car
     if (nowMs > trip.deadlineMs) return { answer: { outcome: 'declined', reason: 'too late' }, state: 'declined' };
   }
   const { rows } = await q.query<{ declined: boolean }>(`SELECT declined FROM cards WHERE id = $1`, [trip.card]);
-  if (rows[0]?.declined !== false) return { answer: { outcome: 'declined', reason: REASONS.payment }, state: 'declined' };
+  if (rows[0]?.declined !== false || refuses('charge'))
+    return { answer: { outcome: 'declined', reason: REASONS.payment }, state: 'declined' };
   await q.query(`INSERT INTO charges (trip_id, card, amount_cents, status, charged_vt) VALUES ($1, $2, $3, 'charged', $4)`, [
     trip.id,
     trip.card,
@@ -127,11 +141,18 @@ async function refund(q: Queryable, { trip }: ServiceRequest, nowMs: number, car
   return { answer: { outcome: 'refunded' }, state: 'refunded' };
 }
 
-async function apply(q: Queryable, service: Step, request: ServiceRequest, nowMs: number, careful: boolean): Promise<Effect> {
+async function apply(
+  q: Queryable,
+  service: Step,
+  request: ServiceRequest,
+  nowMs: number,
+  careful: boolean,
+  refuses: Refusal,
+): Promise<Effect> {
   if (service === 'payment') {
-    if (request.action === 'charge') return charge(q, request, nowMs, careful);
+    if (request.action === 'charge') return charge(q, request, nowMs, careful, refuses);
     if (request.action === 'refund') return refund(q, request, nowMs, careful);
-  } else if (request.action === 'book') return book(q, service, request, nowMs, careful);
+  } else if (request.action === 'book') return book(q, service, request, nowMs, careful, refuses);
   else if (request.action === 'confirm') return confirm(q, service, request, nowMs);
   else if (request.action === 'cancel') return cancel(q, service, request, nowMs, careful);
   throw new Error(`${service} cannot ${request.action}`);
@@ -170,7 +191,7 @@ export async function handleRequest(
       if (isCompensation(action) && settings.refusesUndo(service, ctx.now())) {
         return { answer: { outcome: 'unavailable', reason: 'back office down' } satisfies Answer, repeated: false };
       }
-      const effect = await apply(q, service, request, ctx.now(), settings.careful);
+      const effect = await apply(q, service, request, ctx.now(), settings.careful, (point) => ctx.refusalPoint(point));
       if (settings.careful) {
         await q.query(`INSERT INTO ${service}_inbox (message_id, outcome, received_vt) VALUES ($1, $2, $3)`, [
           request.requestId,

@@ -1,4 +1,5 @@
-import type { Step } from './schema.ts';
+import type { StandingsSpec } from '../kernel/pattern.ts';
+import { BOOKABLE, type Bookable, type Step } from './schema.ts';
 
 /** Where one step of a trip stands at its service. */
 export type StepState = 'pending' | 'confirmed' | 'cancelled' | 'refused' | 'charged' | 'refunded' | 'declined';
@@ -17,6 +18,30 @@ export const SAGA_COUNTERS = [
   { name: 'messages per trip', label: 'messages per trip' },
 ] as const;
 
+const UNITS: Readonly<Record<Bookable, string>> = { flight: 'Seats', hotel: 'Rooms', car: 'Cars' };
+const keptCounter = (service: Bookable) => `${service} kept`;
+const lockedCounter = (service: Bookable) => `${service} locked`;
+
+/** The standings panel: the trips by outcome, and the inventory they hold by service. */
+export const SAGA_STANDINGS: StandingsSpec = {
+  title: 'Where the trips stand',
+  entities: 'trips',
+  total: 'trips requested',
+  standings: [
+    { counter: 'completed', label: 'completed', tone: 'done' },
+    { counter: 'compensated', label: 'compensated', tone: 'undone' },
+    { counter: 'in flight', label: 'in flight', tone: 'open' },
+  ],
+  stuckLabel: 'stuck',
+  holdings: {
+    title: 'Inventory held',
+    rows: BOOKABLE.map((service) => ({ label: UNITS[service], kept: keptCounter(service), locked: lockedCounter(service) })),
+    keptLabel: 'sold to completed trips',
+    lockedLabel: 'held for trips still in flight',
+    leakedLabel: 'held by stuck trips, never to be released',
+  },
+};
+
 const LIVE: ReadonlySet<StepState> = new Set(['pending', 'confirmed', 'charged']);
 const UNDONE_OR_REFUSED: ReadonlySet<StepState> = new Set(['cancelled', 'refused', 'refunded', 'declined']);
 
@@ -30,6 +55,9 @@ const UNDONE_OR_REFUSED: ReadonlySet<StepState> = new Set(['cancelled', 'refused
 export class Scoreboard {
   private readonly steps = new Map<number, Partial<Record<Step, StepState>>>();
   private readonly standing = new Map<number, Standing>();
+  /** Seats, rooms and cars each trip holds, by service: a naive double booking holds two. */
+  private readonly held = new Map<number, Record<Bookable, number>>();
+  private readonly shown = new Map<string, number>();
   private requested = 0;
   private messages = 0;
   private perTrip = 0;
@@ -48,13 +76,20 @@ export class Scoreboard {
   stepChanged(tripId: number, step: Step, state: StepState, heldDelta: number): void {
     const steps = { ...this.steps.get(tripId), [step]: state };
     this.steps.set(tripId, steps);
-    if (heldDelta !== 0) this.count('inventory held', heldDelta);
+    if (heldDelta !== 0 && step !== 'payment') {
+      this.count('inventory held', heldDelta);
+      const held = this.held.get(tripId) ?? { flight: 0, hotel: 0, car: 0 };
+      held[step] += heldDelta;
+      this.held.set(tripId, held);
+    }
     const before = this.standing.get(tripId) ?? 'in flight';
     const after = standingOf(steps);
-    if (after === before) return;
-    this.standing.set(tripId, after);
-    this.count(before, -1);
-    this.count(after, 1);
+    if (after !== before) {
+      this.standing.set(tripId, after);
+      this.count(before, -1);
+      this.count(after, 1);
+    }
+    this.updateHoldings();
   }
 
   escalated(): void {
@@ -65,6 +100,26 @@ export class Scoreboard {
     this.messages += 1;
     this.count('messages', 1);
     this.updatePerTrip();
+  }
+
+  /** What completed trips keep and what the others only lock, by service: the gauges' counters. */
+  private updateHoldings(): void {
+    for (const service of BOOKABLE) {
+      let kept = 0;
+      let locked = 0;
+      for (const [tripId, held] of this.held) {
+        if (this.standing.get(tripId) === 'completed') kept += held[service];
+        else locked += held[service];
+      }
+      this.show(keptCounter(service), kept);
+      this.show(lockedCounter(service), locked);
+    }
+  }
+
+  private show(counter: string, value: number): void {
+    const delta = value - (this.shown.get(counter) ?? 0);
+    if (delta !== 0) this.count(counter, delta);
+    this.shown.set(counter, value);
   }
 
   private updatePerTrip(): void {

@@ -5,7 +5,16 @@
  */
 import type { FaultCatalog } from '../kernel/faults.ts';
 import type { InvariantResult } from '../kernel/invariants.ts';
-import type { EntityLanesSpec, FlagGridSpec, ParamSpec, Params, PlaygroundPreset, StatechartSpec, VariantSpec } from '../kernel/pattern.ts';
+import type {
+  EntityLanesSpec,
+  FlagGridSpec,
+  ParamSpec,
+  Params,
+  PlaygroundPreset,
+  StandingsSpec,
+  StatechartSpec,
+  VariantSpec,
+} from '../kernel/pattern.ts';
 import type { SweepPoint } from '../parameter-sweep.ts';
 import type { RunPhase } from '../kernel/run.ts';
 import type { TraceEvent } from '../kernel/trace.ts';
@@ -57,6 +66,7 @@ export interface PatternInfo {
   statecharts: Record<string, StatechartSpec>;
   flagGrids: Record<string, FlagGridSpec>;
   entityLanes?: EntityLanesSpec;
+  standings?: StandingsSpec;
   /** The processes each variant runs, in start order (the timeline's lanes). */
   variantProcesses: Record<string, string[]>;
 }
