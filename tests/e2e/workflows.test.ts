@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../playgrounds/db/pglite.ts';
 import { defaultParams, type Pattern } from '../../playgrounds/kernel/pattern.ts';
+import { PatternRun } from '../../playgrounds/kernel/run.ts';
 import { sagaPattern } from '../../playgrounds/saga/index.ts';
 import { stateMachinesPattern } from '../../playgrounds/state-machines/index.ts';
 import { runOnce } from '../../playgrounds/sweep.ts';
@@ -87,3 +88,85 @@ for (const pattern of [stateMachinesPattern, sagaPattern]) {
     });
   });
 }
+
+describe('the saga playground', () => {
+  const article = `/patterns/${sagaPattern.articleSlug}/`;
+
+  it('shows where the trips stand as Node counts them: one trip stuck on the naive side, its seat and room leaked', async () => {
+    const preset = sagaPattern.playgrounds.find((p) => p.id === 'saga-crash')!;
+    const db = await openDatabase();
+    const expected: Array<{ standings: number[]; gauges: number[][] }> = [];
+    try {
+      for (const variant of [preset.variant, 'correct']) {
+        const run = await PatternRun.create(sagaPattern, db, 'e2e', {
+          seed: preset.seed,
+          variant,
+          plan: preset.plan,
+          params: defaultParams(sagaPattern),
+          safetyChecks: 'end',
+        });
+        await run.runToEnd();
+        const counter = (name: string) => run.sim.counters.get(name) ?? 0;
+        const spec = sagaPattern.standings!;
+        expected.push({
+          standings: spec.standings.map((s) => counter(s.counter)),
+          gauges: spec.holdings.rows.map((row) => [counter(row.kept), counter(row.locked)]),
+        });
+      }
+    } finally {
+      await db.close();
+    }
+    expect(expected[0]!.standings.at(-1)).toBe(1);
+
+    const { page, errors, close } = await open(`${article}?play=${preset.id}&run=1`);
+    const root = playground(page, preset.id);
+    await root.scrollIntoViewIfNeeded();
+    await waitForStatus(page, preset.id, 'finished', 120_000);
+    const shown = await root.locator('.fl-side').evaluateAll((sides) =>
+      sides.map((side) => ({
+        standings: [...side.querySelectorAll('[data-standing]')].map((li) => Number(li.getAttribute('data-count'))),
+        gauges: [...side.querySelectorAll('tr[data-kept]')].map((tr) => [
+          Number(tr.getAttribute('data-kept')),
+          Number(tr.getAttribute('data-locked')),
+        ]),
+      })),
+    );
+    expect(shown).toEqual(expected);
+    await expect(root.locator('[data-side="main"] .fl-standings__legend').innerText()).resolves.toContain('1 stuck');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('slows a service down from the fault panel, into a plan that replays exactly, and plans a business refusal', async () => {
+    const id = 'saga-crash';
+    const { page, errors, close } = await open(`${article}?play=${id}&compare=0&variant=correct&faults=none`);
+    const root = playground(page, id);
+    await root.scrollIntoViewIfNeeded();
+    await waitForStatus(page, id, 'ready');
+    const speed = root.getByLabel('Speed');
+    await speed.selectOption(await speed.locator('option').first().getAttribute('value'));
+    await root.getByRole('button', { name: 'Run', exact: true }).first().click();
+    const slow = root.getByRole('group', { name: 'Slow down' });
+    await slow.getByLabel('Process').selectOption('hotel');
+    await slow.getByRole('button', { name: 'Slow down' }).click();
+    await speed.selectOption('0');
+    await waitForStatus(page, id, 'finished', 120_000);
+    const plan = await root.locator('.fl-plan input').inputValue();
+    expect(plan).toMatch(/^slow:hotel@\d+(ms|s)\+800ms$/);
+    const hash = await root.getAttribute('data-trace-hash');
+
+    const refusal = root.getByRole('group', { name: 'Business failure at a decision' });
+    await refusal.getByLabel('Process').selectOption('payment');
+    await refusal.getByLabel('Hit').fill('3');
+    await refusal.getByRole('button', { name: 'Restart with this refusal' }).click();
+    await expect.poll(() => root.locator('.fl-plan input').inputValue()).toBe(`${plan},refuse:payment@charge*3`);
+    await close();
+
+    const replay = await open(`${article}?play=${id}&compare=0&variant=correct&faults=${encodeURIComponent(plan)}&run=1`);
+    await playground(replay.page, id).scrollIntoViewIfNeeded();
+    await waitForStatus(replay.page, id, 'finished', 120_000);
+    await expect(playground(replay.page, id).getAttribute('data-trace-hash')).resolves.toBe(hash);
+    expect([...errors, ...replay.errors]).toEqual([]);
+    await replay.close();
+  });
+});

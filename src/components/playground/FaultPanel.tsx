@@ -11,6 +11,8 @@ export interface FaultPanelProps {
   catalog: FaultCatalog;
   processes: ReadonlyArray<{ name: string; alive: boolean; paused: boolean; done: boolean; starting?: boolean }>;
   disabled: boolean;
+  /** Whether a fault can go into the plan (the run then restarts): also once a run has finished. */
+  canPlan: boolean;
   /** Applies a fault to the running system now; times in it are placeholders the worker re-stamps. */
   onInject: (fault: string) => void;
   /** A fault that must be in the plan from the start (a crash at a named point): the run restarts with it. */
@@ -36,13 +38,9 @@ function processState(process: { alive: boolean; paused: boolean; done: boolean;
 }
 
 /** The reader's hand on the system: builds faults in the plan grammar and hands them to the shell. */
-export function FaultPanel({ catalog, processes, disabled, onInject, onPlanFault, error }: FaultPanelProps) {
-  const withPoints = catalog.processes.filter((p) => p.crashPoints.length > 0);
+export function FaultPanel({ catalog, processes, disabled, canPlan, onInject, onPlanFault, error }: FaultPanelProps) {
   const processNames = processes.length > 0 ? processes.map((p) => p.name) : catalog.processes.map((p) => p.name);
 
-  const [pointProcessState, setPointProcess] = useState('');
-  const [pointState, setPoint] = useState('');
-  const [hitText, setHitText] = useState('1');
   const [channelState, setChannel] = useState('');
   const [delayText, setDelayText] = useState('2000');
   const [nodeAState, setNodeA] = useState('');
@@ -51,14 +49,10 @@ export function FaultPanel({ catalog, processes, disabled, onInject, onPlanFault
   const [pauseProcessState, setPauseProcess] = useState('');
   const [pauseText, setPauseText] = useState('3000');
 
+  const [slowProcessState, setSlowProcess] = useState('');
+  const [slowText, setSlowText] = useState('800');
+
   // Selections fall back to the first option, so they stay valid when the variant changes the catalog.
-  const pointProcess = pick(
-    withPoints.map((p) => p.name),
-    pointProcessState,
-  );
-  const points = withPoints.find((p) => p.name === pointProcess)?.crashPoints ?? [];
-  const point = pick(points, pointState);
-  const hit = parseWhole(hitText, 1, MAX_HIT);
   const channel = pick(catalog.channels, channelState);
   const delayMs = parseWhole(delayText, 1, MAX_DURATION_MS);
   const nodeA = pick(catalog.nodes, nodeAState);
@@ -69,6 +63,8 @@ export function FaultPanel({ catalog, processes, disabled, onInject, onPlanFault
   const partitionMs = parseWhole(partitionText, 1, MAX_DURATION_MS);
   const pauseProcess = pick(processNames, pauseProcessState);
   const pauseMs = parseWhole(pauseText, 1, MAX_DURATION_MS);
+  const slowProcess = pick(processNames, slowProcessState);
+  const slowMs = parseWhole(slowText, 0, MAX_DURATION_MS);
 
   const inject = (fault: Fault) => onInject(formatFault(fault));
 
@@ -114,29 +110,27 @@ export function FaultPanel({ catalog, processes, disabled, onInject, onPlanFault
         )}
       </fieldset>
 
-      <fieldset className="fl-faults__group" disabled={disabled}>
-        <legend>Crash at a named point</legend>
-        <p className="fl-hint">Crashes the Nth time the code reaches the point. The run restarts with this crash in its plan.</p>
-        <div className="fl-controls">
-          <SelectField
-            label="Process"
-            value={pointProcess}
-            options={withPoints.map((p) => p.name)}
-            onChange={setPointProcess}
-            disabled={disabled}
-          />
-          <SelectField label="Crash point" value={point} options={points} onChange={setPoint} disabled={disabled} />
-          <NumberField label="Hit" value={hitText} onChange={setHitText} min={1} max={MAX_HIT} step={1} disabled={disabled} />
-          <button
-            type="button"
-            className="fl-button"
-            disabled={disabled || point === '' || hit === null}
-            onClick={() => hit !== null && onPlanFault(formatFault({ kind: 'crash', process: pointProcess, trigger: { point, hit } }))}
-          >
-            Restart with this crash
-          </button>
-        </div>
-      </fieldset>
+      <PointFaultGroup
+        kind="crash"
+        legend="Crash at a named point"
+        hint="Crashes the Nth time the code reaches the point. The run restarts with this crash in its plan."
+        pointLabel="Crash point"
+        action="Restart with this crash"
+        processes={catalog.processes.map((p) => ({ name: p.name, points: p.crashPoints }))}
+        disabled={!canPlan}
+        onPlanFault={onPlanFault}
+      />
+
+      <PointFaultGroup
+        kind="refuse"
+        legend="Business failure at a decision"
+        hint="The Nth time the process decides, it says no, as it would for a sold-out room or a declined card: a failure the business expects, not a crash. The run restarts with it in its plan."
+        pointLabel="Decision"
+        action="Restart with this refusal"
+        processes={catalog.processes.map((p) => ({ name: p.name, points: p.refusalPoints ?? [] }))}
+        disabled={!canPlan}
+        onPlanFault={onPlanFault}
+      />
 
       <fieldset className="fl-faults__group" disabled={disabled}>
         <legend>Next message</legend>
@@ -227,6 +221,82 @@ export function FaultPanel({ catalog, processes, disabled, onInject, onPlanFault
           </button>
         </div>
       </fieldset>
+
+      <fieldset className="fl-faults__group" disabled={disabled}>
+        <legend>Slow down</legend>
+        <p className="fl-hint">
+          From now until faults stop, each transaction of the process starts this much later. Callers that time out cannot tell whether the
+          work was done. 0 restores full speed.
+        </p>
+        <div className="fl-controls">
+          <SelectField label="Process" value={slowProcess} options={processNames} onChange={setSlowProcess} disabled={disabled} />
+          <NumberField
+            label="Extra per transaction (ms)"
+            value={slowText}
+            onChange={setSlowText}
+            min={0}
+            max={MAX_DURATION_MS}
+            step={100}
+            disabled={disabled}
+          />
+          <button
+            type="button"
+            className="fl-button"
+            disabled={disabled || slowProcess === '' || slowMs === null}
+            onClick={() => slowMs !== null && inject({ kind: 'slow', process: slowProcess, atMs: 0, durationMs: slowMs })}
+          >
+            Slow down
+          </button>
+        </div>
+      </fieldset>
     </div>
+  );
+}
+
+/**
+ * A fault at a named point in the code (a crash point, a decision point), the Nth time it is
+ * reached. Hit counts start with the run, so the run restarts with the fault in its plan.
+ */
+function PointFaultGroup(props: {
+  kind: 'crash' | 'refuse';
+  legend: string;
+  hint: string;
+  pointLabel: string;
+  action: string;
+  processes: ReadonlyArray<{ name: string; points: readonly string[] }>;
+  disabled: boolean;
+  onPlanFault: (fault: string) => void;
+}) {
+  const { kind, disabled } = props;
+  const withPoints = props.processes.filter((p) => p.points.length > 0);
+  const [processState, setProcess] = useState('');
+  const [pointState, setPoint] = useState('');
+  const [hitText, setHitText] = useState('1');
+  const process = pick(
+    withPoints.map((p) => p.name),
+    processState,
+  );
+  const points = withPoints.find((p) => p.name === process)?.points ?? [];
+  const point = pick(points, pointState);
+  const hit = parseWhole(hitText, 1, MAX_HIT);
+  if (withPoints.length === 0) return null;
+  return (
+    <fieldset className="fl-faults__group" disabled={disabled}>
+      <legend>{props.legend}</legend>
+      <p className="fl-hint">{props.hint}</p>
+      <div className="fl-controls">
+        <SelectField label="Process" value={process} options={withPoints.map((p) => p.name)} onChange={setProcess} disabled={disabled} />
+        <SelectField label={props.pointLabel} value={point} options={points} onChange={setPoint} disabled={disabled} />
+        <NumberField label="Hit" value={hitText} onChange={setHitText} min={1} max={MAX_HIT} step={1} disabled={disabled} />
+        <button
+          type="button"
+          className="fl-button"
+          disabled={disabled || point === '' || hit === null}
+          onClick={() => hit !== null && props.onPlanFault(formatFault({ kind, process, trigger: { point, hit } }))}
+        >
+          {props.action}
+        </button>
+      </div>
+    </fieldset>
   );
 }

@@ -11,6 +11,7 @@ import { ProgressBar } from './ProgressBar.tsx';
 import { ProgressChart } from './ProgressChart.tsx';
 import { RunControls } from './RunControls.tsx';
 import { SqlInspector } from './SqlInspector.tsx';
+import { Standings } from './Standings.tsx';
 import { Statechart } from './Statechart.tsx';
 import { Timeline } from './Timeline.tsx';
 import { usePlaygroundRun } from './usePlaygroundRun.ts';
@@ -174,6 +175,7 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
               side.processes.filter((p) => !sides.slice(0, i).some((earlier) => earlier.processes.some((q) => q.name === p.name))),
             )}
             disabled={!live}
+            canPlan={live || state === 'finished'}
             error={faultError}
             onInject={(fault) => void playground.inject(fault).then(setFaultError)}
             onPlanFault={(fault) => reset({ plan: [sides[0]?.plan ?? request.plan, fault].filter((p) => p !== '').join(',') })}
@@ -209,6 +211,14 @@ export function Playground({ presetId, info }: { presetId: string; info: Pattern
                     events={events[i] ?? []}
                     endMs={endMs}
                     label={`Per-${info.entityLanes.entity.toLowerCase()} lanes of the ${variantLabel(side.variant)} run`}
+                  />
+                )}
+                {info.standings && (
+                  <Standings
+                    spec={info.standings}
+                    counters={side.counters}
+                    settled={side.phase === 'finished'}
+                    label={`Standings of the ${variantLabel(side.variant)} run`}
                   />
                 )}
                 {info.flagGrids[side.variant] && (
