@@ -8,7 +8,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { openDatabase } from '../playgrounds/db/pglite.ts';
 import { defaultParams } from '../playgrounds/kernel/pattern.ts';
@@ -16,9 +15,11 @@ import { PatternRun } from '../playgrounds/kernel/run.ts';
 import { outboxPattern } from '../playgrounds/outbox/index.ts';
 import { launchChromium } from '../tests/support/browser.ts';
 import { serveStatic } from '../tests/support/static-server.ts';
+import { instrument, statusTime } from './bench/page-clock.ts';
 import { recording } from './bench/recorder.ts';
 import { benchRealCrash } from './bench/real-crash.ts';
 import { benchSweep } from './bench/sweep.ts';
+import { benchWorkflows } from './bench/workflows.ts';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -61,36 +62,6 @@ async function buildBarePage(): Promise<void> {
     optimizeDeps: { exclude: ['@electric-sql/pglite'] },
   });
 }
-
-/** Timestamps (page clock) of every data-status change of one playground, and long tasks. */
-async function instrument(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { statusTimes: Array<[string, string, number]>; longTasks: Array<[number, number]> };
-    w.statusTimes = [];
-    w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push([e.startTime, e.duration]))).observe({
-      type: 'longtask',
-      buffered: true,
-    });
-    new MutationObserver((records) => {
-      for (const r of records) {
-        const el = r.target as HTMLElement;
-        if (r.attributeName === 'data-status')
-          w.statusTimes.push([el.dataset.playground ?? '', el.dataset.status ?? '', performance.now()]);
-      }
-    }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-status'] });
-  });
-}
-
-/** When a playground last entered a status (page clock). */
-const statusTime = (page: Page, id: string, status: string) =>
-  page.evaluate(
-    ([id, status]) =>
-      (window as unknown as { statusTimes: Array<[string, string, number]> }).statusTimes
-        .filter((t) => t[0] === id && t[1] === status)
-        .at(-1)?.[2],
-    [id, status] as const,
-  );
 
 /** Resident memory of this bench's Chromium renderer processes (the page and its worker live there). */
 function rendererRssBytes(): number {
@@ -232,6 +203,7 @@ async function main(): Promise<void> {
     );
 
     await benchSweep(cold, site.origin, report);
+    await benchWorkflows(cold, site.origin, report);
     await benchRealCrash(browser, dist, report);
   } finally {
     await browser.close();
