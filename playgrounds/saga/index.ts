@@ -38,6 +38,13 @@ const VARIANTS: readonly VariantSpec[] = [
 
 const RESTART = { restartDelayMs: 500 };
 const PARTICIPANT_POINTS = ['before_commit', 'after_commit_before_reply'];
+/** Where a `refuse` fault makes a service say no: a booking or charge (a business failure), an undo (its back office is down). */
+const DECISIONS: Readonly<Record<Step, readonly string[]>> = {
+  flight: ['book', 'cancel'],
+  hotel: ['book', 'cancel'],
+  car: ['book', 'cancel'],
+  payment: ['charge', 'refund'],
+};
 
 /** The processes of each variant, with the crash points their code passes. */
 const PROCESSES: Readonly<Record<string, ReadonlyArray<{ name: string; crashPoints: readonly string[] }>>> = {
@@ -59,7 +66,7 @@ function faultCatalog(variant: string): FaultCatalog {
   for (const p of own) merged.set(p.name, new Set([...(merged.get(p.name) ?? []), ...p.crashPoints]));
   const processes = [
     ...[...merged].map(([name, points]) => ({ name, crashPoints: [...points] })),
-    ...STEPS.map((name) => ({ name, crashPoints: PARTICIPANT_POINTS, refusalPoints: [name === 'payment' ? 'charge' : 'book'] })),
+    ...STEPS.map((name) => ({ name, crashPoints: PARTICIPANT_POINTS, refusalPoints: DECISIONS[name] })),
   ];
   return { processes, channels: ['publish', 'deliver', 'ack'], nodes: [...processes.map((p) => p.name), 'broker'] };
 }

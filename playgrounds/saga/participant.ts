@@ -188,7 +188,8 @@ export async function handleRequest(
         ]);
         if (rows[0]) return { answer: rows[0].outcome, repeated: true };
       }
-      if (isCompensation(action) && settings.refusesUndo(service, ctx.now())) {
+      // A back office that is down: planned (`refuse:hotel@cancel`) or drawn at random.
+      if (isCompensation(action) && (ctx.refusalPoint(action) || settings.refusesUndo(service, ctx.now()))) {
         return { answer: { outcome: 'unavailable', reason: 'back office down' } satisfies Answer, repeated: false };
       }
       const effect = await apply(q, service, request, ctx.now(), settings.careful, (point) => ctx.refusalPoint(point));

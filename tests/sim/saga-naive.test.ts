@@ -82,6 +82,21 @@ describe('the orchestrator under faults', () => {
     expect(labels.some((l) => /failed_needs_human → compensating\.\w+ on compensation.redriven/.test(l))).toBe(true);
   });
 
+  it('planned refusals: a sold-out car, then the hotel refuses its first three cancels; escalated and settled, while the naive side stays stuck', async () => {
+    const plan = 'refuse:car@book,refuse:hotel@cancel,refuse:hotel@cancel*2,refuse:hotel@cancel*3';
+    const correct = await play('correct', 1, plan, { undoRefusalPercent: 0 });
+    expect(correct.broken).toEqual([]);
+    expect(correct.counter('escalated')).toBe(1);
+    const trip1 = correct.labels('trip:1');
+    expect(trip1).toContainEqual(expect.stringMatching(/car (commit|read) trip 1: book car → refused/));
+    expect(trip1.filter((l) => /trip 1: cancel hotel → unavailable/.test(l))).toHaveLength(3);
+    const labels = correct.run.sim.trace.all().map((e) => e.label);
+    expect(labels).toContainEqual(expect.stringMatching(/trip 1: compensating\.hotel → failed_needs_human on compensation.escalated/));
+    expect(labels).toContainEqual(expect.stringMatching(/trip 1: failed_needs_human → compensating\.hotel on compensation.redriven/));
+    const naive = await play('in-memory', 1, plan, { undoRefusalPercent: 0 });
+    expect(naive.violations('every-trip-settles')).toEqual(['trip 1: neither completed nor compensated (holds hotel pending)']);
+  });
+
   it('in choreography, the service itself retries a refused undo and calls a human after three refusals', async () => {
     const { broken: bad, counter, run } = await play('choreography', 2, '', { failurePercent: 30, undoRefusalPercent: 100 });
     expect(bad).toEqual([]);

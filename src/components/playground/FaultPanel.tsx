@@ -124,7 +124,7 @@ export function FaultPanel({ catalog, processes, disabled, canPlan, onInject, on
       <PointFaultGroup
         kind="refuse"
         legend="Business failure at a decision"
-        hint="The Nth time the process decides, it says no, as it would for a sold-out room or a declined card: a failure the business expects, not a crash. The run restarts with it in its plan."
+        hint="The Nth time the process reaches the decision, it says no: sold out or declined for a booking or a charge, back office down for an undo. Failures the business expects, not crashes. The run restarts with it in its plan."
         pointLabel="Decision"
         action="Restart with this refusal"
         processes={catalog.processes.map((p) => ({ name: p.name, points: p.refusalPoints ?? [] }))}
