@@ -7,12 +7,13 @@ export interface EntityLane {
   steps: Array<{ seq: number; vt: number; kind: EntityLanesSpec['steps'][number]['kind']; label: string }>;
 }
 
-/** Sorts the trace's commits into one lane per entity, keeping those that match a step of the spec. */
+/** Sorts the trace's transactions into one lane per entity, keeping those that match a step of the spec. */
 export function entityLanes(events: readonly TraceEvent[], spec: EntityLanesSpec): EntityLane[] {
   const matchers = spec.steps.map((step) => ({ kind: step.kind, pattern: new RegExp(step.pattern) }));
+  const ignore = spec.ignore === undefined ? undefined : new RegExp(spec.ignore);
   const lanes = new Map<number, EntityLane>();
   for (const event of events) {
-    if (event.kind !== 'commit') continue;
+    if ((event.kind !== 'commit' && event.kind !== 'read') || ignore?.test(event.label)) continue;
     const kind = matchers.find((m) => m.pattern.test(event.label))?.kind;
     if (!kind) continue;
     for (const ref of event.refs ?? []) {

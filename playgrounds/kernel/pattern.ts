@@ -87,8 +87,10 @@ export function flagCombination(flags: Readonly<Record<string, boolean>>, order:
 }
 
 /**
- * One lane per entity (a saga, say), with its steps marked by kind: the commits whose label
- * matches a step's pattern (a regular expression's source, so the spec stays plain data).
+ * One lane per entity (a saga, say), with its steps marked by kind: the transactions whose label
+ * matches a step's pattern (a regular expression's source, so the spec stays plain data). A
+ * refusal often writes nothing, so transactions that only read count too; `ignore` leaves out
+ * the ones that decided nothing new, such as a repeat answered from an inbox.
  */
 export interface EntityLanesSpec {
   title: string;
@@ -97,6 +99,7 @@ export interface EntityLanesSpec {
   /** What one lane is, in the singular: `Trip`. */
   entity: string;
   steps: ReadonlyArray<{ kind: 'forward' | 'compensation' | 'refused'; label: string; pattern: string }>;
+  ignore?: string;
 }
 
 /**

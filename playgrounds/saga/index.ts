@@ -156,16 +156,21 @@ export const sagaPattern: Pattern = {
   // in-memory orchestrator keeps it where a crash forgets it.
   statecharts: { correct: SAGA_STATECHART },
   standings: SAGA_STANDINGS,
-  // Participants label every commit `trip N: <action> <service> → <outcome>` in every variant.
+  // Participants label every transaction `trip N: <action> <service> → <outcome>` in every variant.
   entityLanes: {
     title: 'Each trip, step by step',
     refPrefix: 'trip:',
     entity: 'Trip',
     steps: [
-      { kind: 'refused', label: 'refused or failed', pattern: ': (book|charge) \\w+ → (refused|declined|failed|sold out|unavailable)' },
+      {
+        kind: 'refused',
+        label: 'refused or failed',
+        pattern: ': (book \\w+|charge \\w+|cancel \\w+|refund \\w+) → (refused|declined|unavailable)',
+      },
       { kind: 'forward', label: 'booked or charged', pattern: ': (book|charge) \\w+ → ' },
       { kind: 'compensation', label: 'cancelled or refunded (compensation)', pattern: ': (cancel|refund) \\w+ → ' },
     ],
+    ignore: 'answered from the inbox$',
   },
   breakingRuns: [
     // Crashes between two steps: the trip's seat and room stay held, with nobody left to undo them.
