@@ -67,46 +67,37 @@ export async function benchWorkflows(context: BrowserContext, origin: string, re
       }
     }
 
-    // What the guard costs: the machine-checked order book against the flags on the same orders.
+    // Fault-free runs on the same seeds, summed: what one design costs against another.
     const seeds = [1, 2, 3];
     const total = async (pattern: Pattern, variant: string) => {
-      let ms = 0;
-      let commits = 0;
+      const sum = { ms: 0, commits: 0, messages: 0 };
       for (const seed of seeds) {
         const run = await nodeRun(db, pattern, variant, seed, '');
-        ms += run.ms;
-        commits += run.commits;
+        sum.ms += run.ms;
+        sum.commits += run.commits;
+        sum.messages += run.counter('messages');
       }
-      return { ms, commits };
+      return sum;
     };
+    const ratio = (a: { ms: number }, b: { ms: number }) => `${(a.ms / b.ms).toFixed(2)} (${Math.round(a.ms)} ms / ${Math.round(b.ms)} ms)`;
+
+    // What the guard costs: the machine-checked order book against the flags on the same orders.
     const guarded = await total(stateMachinesPattern, 'correct');
     const flags = await total(stateMachinesPattern, 'flags');
     report(
       'state machines: a fault-free run with compare-and-set transitions / with flags (Node, seeds 1-3)',
-      `${(guarded.ms / flags.ms).toFixed(2)} (${Math.round(guarded.ms)} ms / ${Math.round(flags.ms)} ms; ${guarded.commits} / ${flags.commits} commits)`,
+      `${ratio(guarded, flags)}; ${guarded.commits} / ${flags.commits} commits`,
     );
 
     // Orchestration against choreography on the same trips: time, commits and messages per trip.
     const trips = defaultParams(sagaPattern).trips! * seeds.length;
-    const perTrip = async (variant: string) => {
-      let ms = 0;
-      let commits = 0;
-      let messages = 0;
-      for (const seed of seeds) {
-        const run = await nodeRun(db, sagaPattern, variant, seed, '');
-        ms += run.ms;
-        commits += run.commits;
-        messages += run.counter('messages');
-      }
-      return { ms, commits: commits / trips, messages: messages / trips };
-    };
-    const orchestrated = await perTrip('correct');
-    const choreographed = await perTrip('choreography');
+    const perTrip = (n: number) => (n / trips).toFixed(1);
+    const orchestrated = await total(sagaPattern, 'correct');
+    const choreographed = await total(sagaPattern, 'choreography');
     report(
       'saga: a fault-free run orchestrated / choreographed (Node, seeds 1-3)',
-      `${(orchestrated.ms / choreographed.ms).toFixed(2)} (${Math.round(orchestrated.ms)} ms / ${Math.round(choreographed.ms)} ms); ` +
-        `${orchestrated.commits.toFixed(1)} / ${choreographed.commits.toFixed(1)} commits and ` +
-        `${orchestrated.messages.toFixed(1)} / ${choreographed.messages.toFixed(1)} messages per trip`,
+      `${ratio(orchestrated, choreographed)}; ${perTrip(orchestrated.commits)} / ${perTrip(choreographed.commits)} commits and ` +
+        `${perTrip(orchestrated.messages)} / ${perTrip(choreographed.messages)} messages per trip`,
     );
   } finally {
     await db.close();

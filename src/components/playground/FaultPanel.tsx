@@ -46,11 +46,6 @@ export function FaultPanel({ catalog, processes, disabled, canPlan, onInject, on
   const [nodeAState, setNodeA] = useState('');
   const [nodeBState, setNodeB] = useState('');
   const [partitionText, setPartitionText] = useState('3000');
-  const [pauseProcessState, setPauseProcess] = useState('');
-  const [pauseText, setPauseText] = useState('3000');
-
-  const [slowProcessState, setSlowProcess] = useState('');
-  const [slowText, setSlowText] = useState('800');
 
   // Selections fall back to the first option, so they stay valid when the variant changes the catalog.
   const channel = pick(catalog.channels, channelState);
@@ -61,10 +56,6 @@ export function FaultPanel({ catalog, processes, disabled, canPlan, onInject, on
     nodeBState,
   );
   const partitionMs = parseWhole(partitionText, 1, MAX_DURATION_MS);
-  const pauseProcess = pick(processNames, pauseProcessState);
-  const pauseMs = parseWhole(pauseText, 1, MAX_DURATION_MS);
-  const slowProcess = pick(processNames, slowProcessState);
-  const slowMs = parseWhole(slowText, 0, MAX_DURATION_MS);
 
   const inject = (fault: Fault) => onInject(formatFault(fault));
 
@@ -137,15 +128,7 @@ export function FaultPanel({ catalog, processes, disabled, canPlan, onInject, on
         <p className="fl-hint">Hits the next message sent on the channel.</p>
         <div className="fl-controls">
           <SelectField label="Channel" value={channel} options={catalog.channels} onChange={setChannel} disabled={disabled} />
-          <NumberField
-            label="Delay (ms)"
-            value={delayText}
-            onChange={setDelayText}
-            min={1}
-            max={MAX_DURATION_MS}
-            step={100}
-            disabled={disabled}
-          />
+          <DurationField label="Delay (ms)" value={delayText} onChange={setDelayText} min={1} disabled={disabled} />
         </div>
         <div className="fl-controls">
           {MESSAGE_BUTTONS.map(([kind, text]) => {
@@ -177,15 +160,7 @@ export function FaultPanel({ catalog, processes, disabled, canPlan, onInject, on
             onChange={setNodeB}
             disabled={disabled}
           />
-          <NumberField
-            label="For (ms)"
-            value={partitionText}
-            onChange={setPartitionText}
-            min={1}
-            max={MAX_DURATION_MS}
-            step={100}
-            disabled={disabled}
-          />
+          <DurationField label="For (ms)" value={partitionText} onChange={setPartitionText} min={1} disabled={disabled} />
           <button
             type="button"
             className="fl-button"
@@ -197,58 +172,31 @@ export function FaultPanel({ catalog, processes, disabled, canPlan, onInject, on
         </div>
       </fieldset>
 
-      <fieldset className="fl-faults__group" disabled={disabled}>
-        <legend>Pause (GC / zombie)</legend>
-        <p className="fl-hint">Freezes a process with its memory intact; it wakes up believing no time has passed.</p>
-        <div className="fl-controls">
-          <SelectField label="Process" value={pauseProcess} options={processNames} onChange={setPauseProcess} disabled={disabled} />
-          <NumberField
-            label="For (ms)"
-            value={pauseText}
-            onChange={setPauseText}
-            min={1}
-            max={MAX_DURATION_MS}
-            step={100}
-            disabled={disabled}
-          />
-          <button
-            type="button"
-            className="fl-button"
-            disabled={disabled || pauseProcess === '' || pauseMs === null}
-            onClick={() => pauseMs !== null && inject({ kind: 'pause', process: pauseProcess, atMs: 0, durationMs: pauseMs })}
-          >
-            Pause
-          </button>
-        </div>
-      </fieldset>
+      <ProcessForAWhileGroup
+        kind="pause"
+        legend="Pause (GC / zombie)"
+        hint="Freezes a process with its memory intact; it wakes up believing no time has passed."
+        durationLabel="For (ms)"
+        initialMs="3000"
+        minMs={1}
+        action="Pause"
+        processNames={processNames}
+        disabled={disabled}
+        onInject={inject}
+      />
 
-      <fieldset className="fl-faults__group" disabled={disabled}>
-        <legend>Slow down</legend>
-        <p className="fl-hint">
-          From now until faults stop, each transaction of the process starts this much later. Callers that time out cannot tell whether the
-          work was done. 0 restores full speed.
-        </p>
-        <div className="fl-controls">
-          <SelectField label="Process" value={slowProcess} options={processNames} onChange={setSlowProcess} disabled={disabled} />
-          <NumberField
-            label="Extra per transaction (ms)"
-            value={slowText}
-            onChange={setSlowText}
-            min={0}
-            max={MAX_DURATION_MS}
-            step={100}
-            disabled={disabled}
-          />
-          <button
-            type="button"
-            className="fl-button"
-            disabled={disabled || slowProcess === '' || slowMs === null}
-            onClick={() => slowMs !== null && inject({ kind: 'slow', process: slowProcess, atMs: 0, durationMs: slowMs })}
-          >
-            Slow down
-          </button>
-        </div>
-      </fieldset>
+      <ProcessForAWhileGroup
+        kind="slow"
+        legend="Slow down"
+        hint="From now until faults stop, each transaction of the process starts this much later. Callers that time out cannot tell whether the work was done. 0 restores full speed."
+        durationLabel="Extra per transaction (ms)"
+        initialMs="800"
+        minMs={0}
+        action="Slow down"
+        processNames={processNames}
+        disabled={disabled}
+        onInject={inject}
+      />
     </div>
   );
 }
@@ -299,4 +247,47 @@ function PointFaultGroup(props: {
       </div>
     </fieldset>
   );
+}
+
+/** A process-level fault that starts now and has a duration: a pause, a slowdown. */
+function ProcessForAWhileGroup(props: {
+  kind: 'pause' | 'slow';
+  legend: string;
+  hint: string;
+  durationLabel: string;
+  initialMs: string;
+  minMs: number;
+  action: string;
+  processNames: readonly string[];
+  disabled: boolean;
+  onInject: (fault: Fault) => void;
+}) {
+  const { kind, disabled } = props;
+  const [processState, setProcess] = useState('');
+  const [durationText, setDurationText] = useState(props.initialMs);
+  const process = pick(props.processNames, processState);
+  const durationMs = parseWhole(durationText, props.minMs, MAX_DURATION_MS);
+  return (
+    <fieldset className="fl-faults__group" disabled={disabled}>
+      <legend>{props.legend}</legend>
+      <p className="fl-hint">{props.hint}</p>
+      <div className="fl-controls">
+        <SelectField label="Process" value={process} options={props.processNames} onChange={setProcess} disabled={disabled} />
+        <DurationField label={props.durationLabel} value={durationText} onChange={setDurationText} min={props.minMs} disabled={disabled} />
+        <button
+          type="button"
+          className="fl-button"
+          disabled={disabled || process === '' || durationMs === null}
+          onClick={() => durationMs !== null && props.onInject({ kind, process, atMs: 0, durationMs })}
+        >
+          {props.action}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+/** A duration in whole milliseconds, up to a minute. */
+function DurationField(props: { label: string; value: string; onChange: (text: string) => void; min: number; disabled: boolean }) {
+  return <NumberField {...props} max={MAX_DURATION_MS} step={100} />;
 }
