@@ -15,8 +15,8 @@ export interface ScheduleShape {
 /**
  * A random fault plan over a pattern's catalog, for sweeps: a mix of crashes at named points
  * and at random times, lost, duplicated, delayed and unacknowledged messages, pauses, slow
- * processes, partitions and business refusals. It is drawn from its own stream, so the plan for a seed never changes when the
- * pattern's code does.
+ * processes, partitions and business refusals. It is drawn from its own stream, so the plan
+ * for a seed never changes when the pattern's code does.
  */
 export function randomPlan(random: Random, catalog: FaultCatalog, shape: ScheduleShape): Fault[] {
   const plan: Fault[] = [];

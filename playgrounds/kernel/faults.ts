@@ -83,6 +83,13 @@ function parseNth(text: string): number {
 
 class PlanError extends Error {}
 
+/** Reads `POINT` or `POINT*N`: a named point in the code and which pass through it. */
+function parsePointHit(text: string, what: string): { point: string; hit: number } {
+  const star = text.indexOf('*');
+  const point = star < 0 ? text : text.slice(0, star);
+  return { point: parseName(point, what), hit: star < 0 ? 1 : parseNth(text.slice(star + 1)) };
+}
+
 /** Splits `head+duration` and returns both parts; the duration is required when `needed`. */
 function splitDuration(text: string, needed: boolean, fault: string): [string, number | undefined] {
   const plus = text.lastIndexOf('+');
@@ -120,10 +127,7 @@ function parseFault(text: string): Fault {
       const process = parseName(rest.slice(0, at), 'process');
       const when = rest.slice(at + 1);
       if (/^\d/.test(when)) return { kind, process, trigger: { atMs: parseMs(when, 'time') } };
-      const star = when.indexOf('*');
-      const point = star < 0 ? when : when.slice(0, star);
-      const hit = star < 0 ? 1 : parseNth(when.slice(star + 1));
-      return { kind, process, trigger: { point: parseName(point, 'crash point'), hit } };
+      return { kind, process, trigger: parsePointHit(when, 'crash point') };
     }
     case 'pause':
     case 'slow': {
@@ -134,12 +138,7 @@ function parseFault(text: string): Fault {
     case 'refuse': {
       const at = rest.indexOf('@');
       if (at <= 0) throw new PlanError(`"${text}" must name a process and a decision point: refuse:hotel@book`);
-      const process = parseName(rest.slice(0, at), 'process');
-      const when = rest.slice(at + 1);
-      const star = when.indexOf('*');
-      const point = star < 0 ? when : when.slice(0, star);
-      const hit = star < 0 ? 1 : parseNth(when.slice(star + 1));
-      return { kind, process, trigger: { point: parseName(point, 'decision point'), hit } };
+      return { kind, process: parseName(rest.slice(0, at), 'process'), trigger: parsePointHit(rest.slice(at + 1), 'decision point') };
     }
     case 'drop':
     case 'dup':
