@@ -1,5 +1,16 @@
+import type { Consumer } from '../kernel/broker.ts';
 import { Timeout, type ProcessContext } from '../kernel/process.ts';
-import { commandTopic, eventId, REPLIES_TOPIC, TRIP_EVENTS_TOPIC, tripRef, type Command, type Reply, type TripEvent } from './messages.ts';
+import {
+  commandTopic,
+  eventId,
+  REPLIES_TOPIC,
+  TRIP_EVENTS_TOPIC,
+  tripRef,
+  type Answer,
+  type Command,
+  type Reply,
+  type TripEvent,
+} from './messages.ts';
 import type { Scoreboard } from './scoreboard.ts';
 
 /** How long a publisher that must get its message out waits before it tries again. */
@@ -61,4 +72,20 @@ export async function announce(ctx: ProcessContext, board: Scoreboard, event: Tr
       await ctx.sleep(REPUBLISH_MS);
     }
   }
+}
+
+/**
+ * Waits for the reply to one request, throwing away every other reply that comes meanwhile
+ * (late answers to earlier requests included).
+ */
+export async function awaitReply(ctx: ProcessContext, replies: Consumer, requestId: string, timeoutMs: number): Promise<Answer | null> {
+  const deadline = ctx.now() + timeoutMs;
+  while (ctx.now() < deadline) {
+    const delivery = await replies.next(deadline - ctx.now());
+    if (!delivery) return null;
+    await replies.commit(delivery);
+    const reply = delivery.record.payload as Reply;
+    if (reply.commandId === requestId) return reply.answer;
+  }
+  return null;
 }

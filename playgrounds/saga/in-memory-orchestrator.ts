@@ -1,8 +1,8 @@
 import type { Consumer } from '../kernel/broker.ts';
 import { Crash, Timeout, type ProcessContext } from '../kernel/process.ts';
-import { sendCommand } from './bus.ts';
+import { awaitReply, sendCommand } from './bus.ts';
 import { recordTrip, type TripDesk } from './front-desk.ts';
-import { commandId, REPLIES_TOPIC, tripRef, type Action, type Answer, type Reply } from './messages.ts';
+import { commandId, REPLIES_TOPIC, tripRef, type Action } from './messages.ts';
 import { BOOKABLE, STEPS, type Step } from './schema.ts';
 import type { Scoreboard } from './scoreboard.ts';
 import type { Trip } from './workload.ts';
@@ -14,22 +14,6 @@ const FORWARD: Readonly<Record<Step, Action>> = { flight: 'book', hotel: 'book',
 const UNDO: Readonly<Record<Step, Action>> = { flight: 'cancel', hotel: 'cancel', car: 'cancel', payment: 'refund' };
 
 class StepRefused extends Error {}
-
-/**
- * Waits for the reply to one request, throwing away every other reply that comes meanwhile
- * (late answers to earlier requests included).
- */
-async function awaitReply(ctx: ProcessContext, replies: Consumer, requestId: string, timeoutMs: number): Promise<Answer | null> {
-  const deadline = ctx.now() + timeoutMs;
-  while (ctx.now() < deadline) {
-    const delivery = await replies.next(deadline - ctx.now());
-    if (!delivery) return null;
-    await replies.commit(delivery);
-    const reply = delivery.record.payload as Reply;
-    if (reply.commandId === requestId) return reply.answer;
-  }
-  return null;
-}
 
 /**
  * A synchronous call as the naive code sees it: send, wait, and on a timeout send again. Each

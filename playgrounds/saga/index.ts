@@ -10,7 +10,8 @@ import { sagaDdl, SCHEMAS, STEPS, type Step } from './schema.ts';
 import { sagaPlaygrounds } from './scenarios.ts';
 import { SAGA_COUNTERS, SAGA_STANDINGS, Scoreboard } from './scoreboard.ts';
 import { SAGA_STATECHART } from './statechart.ts';
-import { tripRequests } from './workload.ts';
+import { twoPhaseCoordinator } from './two-phase-commit.ts';
+import { tripRequests, type Trip } from './workload.ts';
 
 const VARIANTS: readonly VariantSpec[] = [
   {
@@ -34,7 +35,17 @@ const VARIANTS: readonly VariantSpec[] = [
     description:
       'The steps run as calls in a try block and the catch undoes them. Progress lives in memory, a timed-out call is sent again as a new request, and services keep no inbox and no tombstones.',
   },
+  {
+    name: 'two-phase-commit',
+    label: 'Two-phase commit (blocking)',
+    naive: true,
+    description:
+      'Two coordinators, each running its trips one at a time: every service prepares (locking the offer’s row) and votes, the coordinator logs its decision, then all commit or abort. Atomic, but a prepared service must wait for the decision, and every trip that wants the same row waits behind it.',
+  },
 ];
+
+/** The two-phase-commit coordinators: a pool, as an application server runs several transactions at once. */
+const COORDINATORS = ['coordinator-1', 'coordinator-2'] as const;
 
 const RESTART = { restartDelayMs: 500 };
 const PARTICIPANT_POINTS = ['before_commit', 'after_commit_before_reply'];
@@ -54,6 +65,7 @@ const PROCESSES: Readonly<Record<string, ReadonlyArray<{ name: string; crashPoin
   ],
   choreography: [{ name: 'trip-service', crashPoints: ['after_accept'] }],
   'in-memory': [{ name: 'orchestrator', crashPoints: ['after_accept', 'between_steps'] }],
+  'two-phase-commit': COORDINATORS.map((name) => ({ name, crashPoints: ['after_accept', 'before_decision', 'after_decision'] })),
 };
 
 /**
@@ -91,6 +103,12 @@ function setup({ sim, variant, params }: PatternWorld): void {
     const settings = { stepTimeoutMs: params.stepTimeoutMs!, maxUndoAttempts: params.maxUndoAttempts!, board };
     sim.spawn('orchestrator', sagaOrchestrator(desk, settings), RESTART);
     sim.spawn('operator', operator(params.humanDelayMs!, settings), RESTART);
+  } else if (variant === 'two-phase-commit') {
+    // coordinator-1 takes trips 1, 3, 5…, coordinator-2 trips 2, 4, 6…: a customer waits at one desk only.
+    COORDINATORS.forEach((name, i) => {
+      const own = (trip: Trip) => (trip.id - 1) % COORDINATORS.length === i;
+      sim.spawn(name, twoPhaseCoordinator(new TripDesk(trips.filter(own)), { stepTimeoutMs: params.stepTimeoutMs!, board }), RESTART);
+    });
   } else if (variant === 'choreography') {
     sim.spawn('trip-service', tripService(desk, board), RESTART);
   } else {
@@ -164,11 +182,11 @@ export const sagaPattern: Pattern = {
     steps: [
       {
         kind: 'refused',
-        label: 'refused or failed',
-        pattern: ': (book \\w+|charge \\w+|cancel \\w+|refund \\w+) → (refused|declined|unavailable)',
+        label: 'refused, failed or told to wait',
+        pattern: ': (book|charge|cancel|refund|prepare) \\w+ → (refused|declined|unavailable)',
       },
-      { kind: 'forward', label: 'booked or charged', pattern: ': (book|charge) \\w+ → ' },
-      { kind: 'compensation', label: 'cancelled or refunded (compensation)', pattern: ': (cancel|refund) \\w+ → ' },
+      { kind: 'forward', label: 'booked, prepared or charged', pattern: ': ((book|charge|prepare) \\w+|commit payment) → ' },
+      { kind: 'compensation', label: 'cancelled, refunded or aborted (compensation)', pattern: ': (cancel|refund|abort) \\w+ → ' },
     ],
     ignore: 'answered from the inbox$',
   },
@@ -187,6 +205,9 @@ export const sagaPattern: Pattern = {
       plan: 'slow:hotel@0ms+400ms',
       breaks: ['one-booking-per-trip', 'undo-newest-first', 'nothing-after-deadline'],
     },
+    // Two-phase commit with a slow hotel: rows stay locked across its round trips, trips queue
+    // behind each other's locks, and the one trip that commits is charged after its deadline.
+    { variant: 'two-phase-commit', seed: 1, plan: 'slow:hotel@0ms+400ms', breaks: ['nothing-after-deadline'] },
     // The charge's reply is late; the retried charge takes the money twice.
     { variant: 'in-memory', seed: 1, plan: 'delay:publish*8+1s', breaks: ['one-booking-per-trip', 'ledger-balances'] },
     // A fire-and-forget rollback: the car's cancel is held up, so the hotel and flight are undone first,

@@ -1,11 +1,14 @@
 import type { Step } from './schema.ts';
 import type { Trip } from './workload.ts';
 
-/** What a service is asked to do: a forward action, a confirmation after the pivot, or an undo. */
-export type Action = 'book' | 'charge' | 'confirm' | 'cancel' | 'refund';
+/**
+ * What a service is asked to do: a forward action, a confirmation after the pivot, or an undo;
+ * under two-phase commit, to prepare (vote), then to commit or abort what it prepared.
+ */
+export type Action = 'book' | 'charge' | 'confirm' | 'cancel' | 'refund' | 'prepare' | 'commit' | 'abort';
 
 /** How a service answers. `unavailable` means "not now, ask again": nothing changed. */
-export type Outcome = 'booked' | 'refused' | 'charged' | 'declined' | 'confirmed' | 'cancelled' | 'refunded' | 'unavailable';
+export type Outcome = 'booked' | 'refused' | 'charged' | 'declined' | 'confirmed' | 'cancelled' | 'refunded' | 'unavailable' | 'prepared';
 
 /** A service's answer to one request, as stored in its inbox and sent back. */
 export interface Answer {

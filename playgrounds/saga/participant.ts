@@ -141,6 +141,45 @@ async function refund(q: Queryable, { trip }: ServiceRequest, nowMs: number, car
   return { answer: { outcome: 'refunded' }, state: 'refunded' };
 }
 
+/**
+ * Two-phase commit's vote. A seat, room or car is prepared by booking it, and the booking
+ * keeps the offer's inventory row locked until the coordinator's decision arrives: another
+ * trip that wants the same offer meanwhile is told to wait (a database would queue it on the
+ * row lock). The card is only checked; the money moves at commit.
+ */
+async function prepare(q: Queryable, service: Step, request: ServiceRequest, nowMs: number, refuses: Refusal): Promise<Effect> {
+  const { trip } = request;
+  if (service === 'payment') {
+    const { rows } = await q.query<{ declined: boolean }>(`SELECT declined FROM cards WHERE id = $1`, [trip.card]);
+    if (rows[0]?.declined !== false || refuses('charge'))
+      return { answer: { outcome: 'declined', reason: REASONS.payment }, state: 'declined' };
+    return { answer: { outcome: 'prepared' } };
+  }
+  const { rows } = await q.query<{ trip_id: number }>(
+    `SELECT trip_id FROM ${service}_bookings WHERE item = $1 AND status = 'pending' AND trip_id <> $2 LIMIT 1`,
+    [trip[service], trip.id],
+  );
+  if (rows[0]) return { answer: { outcome: 'unavailable', reason: `locked by trip ${rows[0].trip_id}, in doubt` } };
+  const effect = await book(q, service, request, nowMs, true, refuses);
+  return effect.answer.outcome === 'booked' ? { ...effect, answer: { outcome: 'prepared' } } : effect;
+}
+
+/** The decision was commit: the bookings are confirmed and the card charged, whatever the time now. */
+async function commit(q: Queryable, service: Step, request: ServiceRequest, nowMs: number): Promise<Effect> {
+  if (service !== 'payment') return confirm(q, service, request, nowMs);
+  const { trip } = request;
+  const { rows } = await q.query(`SELECT 1 FROM charges WHERE trip_id = $1`, [trip.id]);
+  if (rows.length === 0) {
+    await q.query(`INSERT INTO charges (trip_id, card, amount_cents, status, charged_vt) VALUES ($1, $2, $3, 'charged', $4)`, [
+      trip.id,
+      trip.card,
+      trip.priceCents,
+      nowMs,
+    ]);
+  }
+  return { answer: { outcome: 'charged' }, state: 'charged' };
+}
+
 async function apply(
   q: Queryable,
   service: Step,
@@ -149,6 +188,9 @@ async function apply(
   careful: boolean,
   refuses: Refusal,
 ): Promise<Effect> {
+  if (request.action === 'prepare') return prepare(q, service, request, nowMs, refuses);
+  if (request.action === 'commit') return commit(q, service, request, nowMs);
+  if (request.action === 'abort') return service === 'payment' ? refund(q, request, nowMs, true) : cancel(q, service, request, nowMs, true);
   if (service === 'payment') {
     if (request.action === 'charge') return charge(q, request, nowMs, careful, refuses);
     if (request.action === 'refund') return refund(q, request, nowMs, careful);
@@ -193,7 +235,8 @@ export async function handleRequest(
         return { answer: { outcome: 'unavailable', reason: 'back office down' } satisfies Answer, repeated: false };
       }
       const effect = await apply(q, service, request, ctx.now(), settings.careful, (point) => ctx.refusalPoint(point));
-      if (settings.careful) {
+      // "Not now" is not an answer to remember: the request is asked again and tried afresh.
+      if (settings.careful && effect.answer.outcome !== 'unavailable') {
         await q.query(`INSERT INTO ${service}_inbox (message_id, outcome, received_vt) VALUES ($1, $2, $3)`, [
           request.requestId,
           JSON.stringify(effect.answer),

@@ -36,4 +36,14 @@ export const sagaPlaygrounds: readonly PlaygroundPreset[] = [
     prompt:
       'The same six trips, with the same sold-out offers and declined cards, booked by services reacting to each other’s events on one side and by an orchestrator on the other. Both settle every trip. Compare the messages per trip, then ask the SQL inspector what state trip 2 is in: one row of sagas under orchestration, four services’ tables under choreography.',
   },
+  {
+    id: 'saga-two-phase-commit',
+    title: 'Two-phase commit and a slow hotel',
+    variant: 'two-phase-commit',
+    compare: true,
+    seed: 1,
+    plan: 'slow:hotel@0ms+400ms',
+    prompt:
+      'The hotel takes 400 ms longer than usual for everything it does. On the left, two coordinators book the six trips with two-phase commit: each seat, room and car stays locked from its vote until the decision reaches it, and the slow hotel is slow to hear both. Trips wait behind each other’s locks; one of six completes, and it is charged after its deadline. On the right, the orchestrated saga holds one seat per trip rather than a whole row, and completes three.',
+  },
 ];

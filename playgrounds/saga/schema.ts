@@ -108,6 +108,15 @@ CREATE TABLE ${s.trips}.saga_commands (
   outcome text
 );
 CREATE INDEX saga_commands_due ON ${s.trips}.saga_commands (next_attempt_vt) WHERE status = 'pending';
+-- A two-phase-commit coordinator's log: the trips it took, the decision once made (written
+-- before anyone hears it), and when every participant had acknowledged it.
+CREATE TABLE ${s.trips}.tpc_log (
+  trip_id int PRIMARY KEY,
+  coordinator text NOT NULL,
+  decision text CHECK (decision IN ('commit', 'abort')),
+  decided_vt bigint,
+  finished_vt bigint
+);
 ${bookingTables(s.flight!, 'flight')}
 ${bookingTables(s.hotel!, 'hotel')}
 ${bookingTables(s.car!, 'car')}

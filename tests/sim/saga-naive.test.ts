@@ -44,7 +44,7 @@ async function play(variant: string, seed: number, plan: string, overrides: Para
   };
 }
 
-describe('the in-memory orchestrator is broken by one named seed and fault plan each time', () => {
+describe('every naive variant is broken by one named seed and fault plan', () => {
   for (const proof of sagaPattern.breakingRuns) {
     it(`${proof.variant} with ${proof.plan} (seed ${proof.seed}) breaks ${proof.breaks.join(', ')}`, async () => {
       const naive = await runOnce(sagaPattern, db, { seed: proof.seed, variant: proof.variant, plan: proof.plan, params });
@@ -178,6 +178,44 @@ describe('the article presets show what their prompts claim', () => {
     expect(await choreography.query(tripStateQuery('choreography', 2))).toEqual([
       { trip_id: 2, flight: 'cancelled', hotel: 'cancelled', car: 'cancelled', payment: null },
     ]);
+  });
+
+  it('saga-two-phase-commit: with a slow hotel, trips wait on each other’s locks; one completes, late, against the saga’s three', async () => {
+    const tpc = await preset('saga-two-phase-commit')();
+    const saga = await preset('saga-two-phase-commit')('correct');
+    expect(tpc.broken).toEqual(['nothing-after-deadline']);
+    expect(tpc.violations('nothing-after-deadline')).toEqual(['trip 1: payment charged at 2598 ms, after its deadline at 2387 ms']);
+    expect(tpc.labels('trip:2')).toContainEqual(
+      expect.stringMatching(/car read trip 2: prepare car → unavailable \(locked by trip 1, in doubt\)/),
+    );
+    expect(tpc.counter('completed')).toBe(1);
+    expect(saga.broken).toEqual([]);
+    expect(saga.counter('completed')).toBe(3);
+  });
+});
+
+describe('two-phase commit', () => {
+  it('a frozen coordinator’s locks stop the other coordinator’s trips, and nobody else may release them', async () => {
+    const { broken: bad, counter, labels } = await play('two-phase-commit', 1, 'pause:coordinator-1@500ms+3s');
+    expect(bad).toEqual([]);
+    expect(counter('compensated')).toBe(6);
+    const waits = labels('trip:2').filter((l) => /prepare car → unavailable \(locked by trip 1, in doubt\)/.test(l));
+    expect(waits.length).toBe(7);
+    // Trip 1's room stays prepared (pending) through the freeze: released only after the coordinator's decision.
+    expect(labels('trip:1')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^coordinator-1 commit trip 1: decide abort$/),
+        expect.stringMatching(/^hotel commit trip 1: abort hotel → cancelled$/),
+      ]),
+    );
+  });
+
+  it('a coordinator that crashes before deciding aborts on restart (presumed abort) and releases what was prepared', async () => {
+    const { broken: bad, labels } = await play('two-phase-commit', 1, 'crash:coordinator-1@before_decision');
+    expect(bad).toEqual([]);
+    const trip1 = labels('trip:1');
+    expect(trip1).toContainEqual(expect.stringMatching(/^coordinator-1 commit trip 1: decide abort$/));
+    expect(trip1).toContainEqual(expect.stringMatching(/^flight commit trip 1: abort flight → cancelled$/));
   });
 });
 
