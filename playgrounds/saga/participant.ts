@@ -104,6 +104,23 @@ async function cancel(q: Queryable, service: Bookable, { trip }: ServiceRequest,
   return { answer: { outcome: 'cancelled' }, state: 'cancelled', heldDelta: -rows.length };
 }
 
+/** Whether the bank refuses the trip's card (or the fault plan makes it refuse this one). */
+async function cardDeclined(q: Queryable, trip: ServiceRequest['trip'], refuses: Refusal): Promise<boolean> {
+  const { rows } = await q.query<{ declined: boolean }>(`SELECT declined FROM cards WHERE id = $1`, [trip.card]);
+  return rows[0]?.declined !== false || refuses('charge');
+}
+
+/** Takes the trip's price from its card. */
+async function takeMoney(q: Queryable, trip: ServiceRequest['trip'], nowMs: number): Promise<Effect> {
+  await q.query(`INSERT INTO charges (trip_id, card, amount_cents, status, charged_vt) VALUES ($1, $2, $3, 'charged', $4)`, [
+    trip.id,
+    trip.card,
+    trip.priceCents,
+    nowMs,
+  ]);
+  return { answer: { outcome: 'charged' }, state: 'charged' };
+}
+
 /** Charges the card: the pivot. When careful, not twice, not after a refund got here first, not past the deadline. */
 async function charge(q: Queryable, { trip }: ServiceRequest, nowMs: number, careful: boolean, refuses: Refusal): Promise<Effect> {
   if (careful) {
@@ -113,16 +130,8 @@ async function charge(q: Queryable, { trip }: ServiceRequest, nowMs: number, car
     if (existing) return { answer: { outcome: 'charged' } };
     if (nowMs > trip.deadlineMs) return { answer: { outcome: 'declined', reason: 'too late' }, state: 'declined' };
   }
-  const { rows } = await q.query<{ declined: boolean }>(`SELECT declined FROM cards WHERE id = $1`, [trip.card]);
-  if (rows[0]?.declined !== false || refuses('charge'))
-    return { answer: { outcome: 'declined', reason: REASONS.payment }, state: 'declined' };
-  await q.query(`INSERT INTO charges (trip_id, card, amount_cents, status, charged_vt) VALUES ($1, $2, $3, 'charged', $4)`, [
-    trip.id,
-    trip.card,
-    trip.priceCents,
-    nowMs,
-  ]);
-  return { answer: { outcome: 'charged' }, state: 'charged' };
+  if (await cardDeclined(q, trip, refuses)) return { answer: { outcome: 'declined', reason: REASONS.payment }, state: 'declined' };
+  return takeMoney(q, trip, nowMs);
 }
 
 /** Refunds the trip's charge; like `cancel`, a refund that finds no charge leaves a tombstone. */
@@ -150,9 +159,7 @@ async function refund(q: Queryable, { trip }: ServiceRequest, nowMs: number, car
 async function prepare(q: Queryable, service: Step, request: ServiceRequest, nowMs: number, refuses: Refusal): Promise<Effect> {
   const { trip } = request;
   if (service === 'payment') {
-    const { rows } = await q.query<{ declined: boolean }>(`SELECT declined FROM cards WHERE id = $1`, [trip.card]);
-    if (rows[0]?.declined !== false || refuses('charge'))
-      return { answer: { outcome: 'declined', reason: REASONS.payment }, state: 'declined' };
+    if (await cardDeclined(q, trip, refuses)) return { answer: { outcome: 'declined', reason: REASONS.payment }, state: 'declined' };
     return { answer: { outcome: 'prepared' } };
   }
   const { rows } = await q.query<{ trip_id: number }>(
@@ -169,15 +176,7 @@ async function commit(q: Queryable, service: Step, request: ServiceRequest, nowM
   if (service !== 'payment') return confirm(q, service, request, nowMs);
   const { trip } = request;
   const { rows } = await q.query(`SELECT 1 FROM charges WHERE trip_id = $1`, [trip.id]);
-  if (rows.length === 0) {
-    await q.query(`INSERT INTO charges (trip_id, card, amount_cents, status, charged_vt) VALUES ($1, $2, $3, 'charged', $4)`, [
-      trip.id,
-      trip.card,
-      trip.priceCents,
-      nowMs,
-    ]);
-  }
-  return { answer: { outcome: 'charged' }, state: 'charged' };
+  return rows.length === 0 ? takeMoney(q, trip, nowMs) : { answer: { outcome: 'charged' }, state: 'charged' };
 }
 
 async function apply(
