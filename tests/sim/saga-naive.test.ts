@@ -97,6 +97,25 @@ describe('the orchestrator under faults', () => {
     expect(naive.violations('every-trip-settles')).toEqual(['trip 1: neither completed nor compensated (holds hotel pending)']);
   });
 
+  it('in choreography, a service that retries an undo in line stalls every trip behind it; the orchestrator does not', async () => {
+    const plan = 'refuse:car@book,refuse:hotel@cancel,refuse:hotel@cancel*2,refuse:hotel@cancel*3';
+    const choreography = await play('choreography', 1, plan);
+    expect(choreography.broken).toEqual([]);
+    const hotel = choreography.run.sim.trace.all().filter((e) => e.actor === 'hotel' && e.kind !== 'send');
+    expect(hotel.filter((e) => /trip 1: cancel hotel → unavailable/.test(e.label)).map((e) => e.vt)).toEqual([453, 755, 1_357]);
+    expect(hotel.find((e) => /trip 1: cancel hotel → cancelled/.test(e.label))?.vt).toBe(3_359);
+    expect([2, 3, 4, 5].map((id) => hotel.some((e) => e.label === `trip ${id}: book hotel → refused (too late)`))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([choreography.counter('completed'), choreography.counter('compensated')]).toEqual([1, 5]);
+    const orchestration = await play('correct', 1, plan);
+    expect(orchestration.broken).toEqual([]);
+    expect([orchestration.counter('completed'), orchestration.counter('compensated')]).toEqual([5, 1]);
+  });
+
   it('in choreography, the service itself retries a refused undo and calls a human after three refusals', async () => {
     const { broken: bad, counter, run } = await play('choreography', 2, '', { failurePercent: 30, undoRefusalPercent: 100 });
     expect(bad).toEqual([]);
