@@ -1,6 +1,6 @@
 import type { ProcessContext } from '../kernel/process.ts';
 import { announce } from './bus.ts';
-import { recordTrip, type TripDesk } from './front-desk.ts';
+import { acceptTrip, type TripDesk } from './front-desk.ts';
 import {
   eventId,
   TRIP_EVENTS_TOPIC,
@@ -102,14 +102,9 @@ export function choreographedService(service: Step, settings: ParticipantSetting
 export function tripService(desk: TripDesk, board: Scoreboard) {
   return async (ctx: ProcessContext): Promise<void> => {
     for (let trip = desk.peek(); trip; trip = desk.peek()) {
-      if (trip.requestedMs > ctx.now()) await ctx.sleep(trip.requestedMs - ctx.now());
-      const requested = trip;
-      await ctx.tx(`accept trip ${requested.id}`, { schema: 'trips', refs: [tripRef(requested.id)] }, async (q) => {
-        if (await recordTrip(q, requested)) board.tripRequested(requested.id);
-      });
-      ctx.crashPoint('after_accept');
-      await announce(ctx, board, { type: 'TripRequested', trip: requested });
-      desk.answer(requested);
+      await acceptTrip(ctx, trip, board);
+      await announce(ctx, board, { type: 'TripRequested', trip });
+      desk.answer(trip);
     }
   };
 }

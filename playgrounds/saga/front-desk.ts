@@ -1,4 +1,7 @@
 import type { Queryable } from '../db/types.ts';
+import type { ProcessContext } from '../kernel/process.ts';
+import { tripRef } from './messages.ts';
+import type { Scoreboard } from './scoreboard.ts';
 import type { Trip } from './workload.ts';
 
 /**
@@ -36,4 +39,53 @@ export async function recordTrip(q: Queryable, trip: Trip): Promise<boolean> {
     [trip.id, trip.customerId, trip.flight, trip.hotel, trip.car, trip.card, trip.priceCents, trip.requestedMs, trip.deadlineMs],
   );
   return rows.length > 0;
+}
+
+/**
+ * Waits for the trip's customer to ask, then records the trip, with whatever else the agency
+ * writes in the same transaction, and passes the `after_accept` crash point. A repeated request
+ * (the agency crashed before answering) records nothing and counts nothing.
+ */
+export async function acceptTrip(
+  ctx: ProcessContext,
+  trip: Trip,
+  board: Scoreboard,
+  alsoWrite?: (q: Queryable) => Promise<unknown>,
+): Promise<void> {
+  if (trip.requestedMs > ctx.now()) await ctx.sleep(trip.requestedMs - ctx.now());
+  await ctx.tx(`accept trip ${trip.id}`, { schema: 'trips', refs: [tripRef(trip.id)] }, async (q) => {
+    if (await recordTrip(q, trip)) board.tripRequested(trip.id);
+    await alsoWrite?.(q);
+  });
+  ctx.crashPoint('after_accept');
+}
+
+export interface TripRow {
+  id: number;
+  customer_id: number;
+  flight: string;
+  hotel: string;
+  car: string;
+  card: string;
+  price_cents: number;
+  requested_vt: number;
+  deadline_vt: number;
+}
+
+/** The trip columns, with the bigints read as numbers (they are virtual milliseconds and cents). */
+export const TRIP_COLUMNS = `t.id, t.customer_id, t.flight, t.hotel, t.car, t.card, t.price_cents::float8 AS price_cents,
+  t.requested_vt::float8 AS requested_vt, t.deadline_vt::float8 AS deadline_vt`;
+
+export function tripOf(row: TripRow): Trip {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    flight: row.flight,
+    hotel: row.hotel,
+    car: row.car,
+    card: row.card,
+    priceCents: row.price_cents,
+    requestedMs: row.requested_vt,
+    deadlineMs: row.deadline_vt,
+  };
 }

@@ -1,7 +1,7 @@
 import type { Consumer } from '../kernel/broker.ts';
 import { Crash, Timeout, type ProcessContext } from '../kernel/process.ts';
 import { awaitReply, sendCommand } from './bus.ts';
-import { recordTrip, type TripDesk } from './front-desk.ts';
+import { acceptTrip, type TripDesk } from './front-desk.ts';
 import { commandId, REPLIES_TOPIC, tripRef, type Action } from './messages.ts';
 import { BOOKABLE, STEPS, type Step } from './schema.ts';
 import type { Scoreboard } from './scoreboard.ts';
@@ -67,14 +67,9 @@ export function inMemoryOrchestrator(desk: TripDesk, timeoutMs: number, board: S
   return async (ctx: ProcessContext): Promise<void> => {
     const replies = ctx.subscribe(REPLIES_TOPIC, 'orchestrator');
     for (let trip = desk.peek(); trip; trip = desk.peek()) {
-      if (trip.requestedMs > ctx.now()) await ctx.sleep(trip.requestedMs - ctx.now());
-      const requested = trip;
-      await ctx.tx(`accept trip ${requested.id}`, { schema: 'trips', refs: [tripRef(requested.id)] }, async (q) => {
-        if (await recordTrip(q, requested)) board.tripRequested(requested.id);
-      });
-      ctx.crashPoint('after_accept');
-      desk.answer(requested);
-      await bookTrip(ctx, replies, requested, timeoutMs, board);
+      await acceptTrip(ctx, trip, board);
+      desk.answer(trip);
+      await bookTrip(ctx, replies, trip, timeoutMs, board);
     }
   };
 }

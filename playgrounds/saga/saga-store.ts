@@ -15,6 +15,7 @@ import { commandId, type Action, type Command } from './messages.ts';
 import type { Step } from './schema.ts';
 import { sagaBox } from './statechart.ts';
 import type { Trip } from './workload.ts';
+import { TRIP_COLUMNS, tripOf, type TripRow } from './front-desk.ts';
 
 /**
  * The orchestrator's saga state in Postgres. Every change happens in the caller's transaction:
@@ -30,36 +31,6 @@ export interface SagaChange {
   from: string;
   to: string | null;
   commands: Command[];
-}
-
-interface TripRow {
-  id: number;
-  customer_id: number;
-  flight: string;
-  hotel: string;
-  car: string;
-  card: string;
-  price_cents: number;
-  requested_vt: number;
-  deadline_vt: number;
-}
-
-/** The trip columns, with the bigints read as numbers (they are virtual milliseconds and cents). */
-const TRIP_COLUMNS = `t.id, t.customer_id, t.flight, t.hotel, t.car, t.card, t.price_cents::float8 AS price_cents,
-  t.requested_vt::float8 AS requested_vt, t.deadline_vt::float8 AS deadline_vt`;
-
-function tripOf(row: TripRow): Trip {
-  return {
-    id: row.id,
-    customerId: row.customer_id,
-    flight: row.flight,
-    hotel: row.hotel,
-    car: row.car,
-    card: row.card,
-    priceCents: row.price_cents,
-    requestedMs: row.requested_vt,
-    deadlineMs: row.deadline_vt,
-  };
 }
 
 /**

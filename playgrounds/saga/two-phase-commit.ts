@@ -1,7 +1,7 @@
 import type { Consumer } from '../kernel/broker.ts';
 import type { ProcessContext } from '../kernel/process.ts';
 import { awaitReply, sendCommand } from './bus.ts';
-import { recordTrip, type TripDesk } from './front-desk.ts';
+import { acceptTrip, TRIP_COLUMNS, tripOf, type TripDesk, type TripRow } from './front-desk.ts';
 import { commandId, REPLIES_TOPIC, tripRef, type Action, type Answer } from './messages.ts';
 import { STEPS, type Step } from './schema.ts';
 import type { Scoreboard } from './scoreboard.ts';
@@ -100,27 +100,15 @@ async function runTrip(ctx: ProcessContext, replies: Consumer, trip: Trip, setti
 /** After a restart: finish every trip the log has open. No decision logged means abort (presumed abort). */
 async function recover(ctx: ProcessContext, replies: Consumer, settings: CoordinatorSettings): Promise<void> {
   const open = await ctx.tx('read the coordinator log', { schema: 'trips' }, async (q) => {
-    const { rows } = await q.query<{ decision: Decision | null } & Record<string, number | string>>(
-      `SELECT l.decision, t.id, t.customer_id, t.flight, t.hotel, t.car, t.card, t.price_cents::int AS price_cents,
-              t.requested_vt::float8 AS requested_vt, t.deadline_vt::float8 AS deadline_vt
-         FROM tpc_log l JOIN trips t ON t.id = l.trip_id
+    const { rows } = await q.query<TripRow & { decision: Decision | null }>(
+      `SELECT l.decision, ${TRIP_COLUMNS} FROM tpc_log l JOIN trips t ON t.id = l.trip_id
         WHERE l.coordinator = $1 AND l.finished_vt IS NULL ORDER BY l.trip_id`,
       [ctx.name],
     );
     return rows;
   });
   for (const row of open) {
-    const trip: Trip = {
-      id: Number(row.id),
-      customerId: Number(row.customer_id),
-      flight: String(row.flight),
-      hotel: String(row.hotel),
-      car: String(row.car),
-      card: String(row.card),
-      priceCents: Number(row.price_cents),
-      requestedMs: Number(row.requested_vt),
-      deadlineMs: Number(row.deadline_vt),
-    };
+    const trip = tripOf(row);
     const decision = row.decision ?? 'abort';
     if (row.decision === null) await decide(ctx, trip, decision);
     await complete(ctx, replies, trip, decision, STEPS, settings);
@@ -137,18 +125,12 @@ export function twoPhaseCoordinator(desk: TripDesk, settings: CoordinatorSetting
     const replies = ctx.subscribe(REPLIES_TOPIC, ctx.name);
     await recover(ctx, replies, settings);
     for (let trip = desk.peek(); trip; trip = desk.peek()) {
-      if (trip.requestedMs > ctx.now()) await ctx.sleep(trip.requestedMs - ctx.now());
-      const requested = trip;
-      await ctx.tx(`accept trip ${requested.id}`, { schema: 'trips', refs: [tripRef(requested.id)] }, async (q) => {
-        if (await recordTrip(q, requested)) settings.board.tripRequested(requested.id);
-        await q.query(`INSERT INTO tpc_log (trip_id, coordinator) VALUES ($1, $2) ON CONFLICT (trip_id) DO NOTHING`, [
-          requested.id,
-          ctx.name,
-        ]);
-      });
-      ctx.crashPoint('after_accept');
-      desk.answer(requested);
-      await runTrip(ctx, replies, requested, settings);
+      const taken = trip;
+      await acceptTrip(ctx, taken, settings.board, (q) =>
+        q.query(`INSERT INTO tpc_log (trip_id, coordinator) VALUES ($1, $2) ON CONFLICT (trip_id) DO NOTHING`, [taken.id, ctx.name]),
+      );
+      desk.answer(taken);
+      await runTrip(ctx, replies, taken, settings);
     }
   };
 }
