@@ -1,3 +1,5 @@
+import { SideScroll } from './SideScroll.tsx';
+
 /** Props of {@link Counters}. */
 export interface CountersProps {
   items: ReadonlyArray<{ label: string; values: ReadonlyArray<number | undefined> }>;
@@ -8,7 +10,7 @@ export interface CountersProps {
 export function Counters({ items, sideLabels }: CountersProps) {
   const comparing = sideLabels.length > 1;
   return (
-    <div className="fl-table-scroll" tabIndex={0} role="group" aria-label="Counters (scrolls sideways)">
+    <SideScroll className="fl-table-scroll" label="Counters">
       <table className="fl-table fl-counters">
         <caption className="fl-visually-hidden">Counters</caption>
         <thead>
@@ -42,6 +44,6 @@ export function Counters({ items, sideLabels }: CountersProps) {
           })}
         </tbody>
       </table>
-    </div>
+    </SideScroll>
   );
 }

@@ -6,6 +6,7 @@ import { formatSeconds, formatTick } from './format.ts';
 import { MIN_WIDTH, timeAxis } from './timeline-layout.ts';
 import { useTraceMemo } from './use-trace-memo.ts';
 import { useElementWidth } from './use-element-width.ts';
+import { SideScroll } from './SideScroll.tsx';
 
 const ROW = 22;
 const AXIS = 18;
@@ -34,13 +35,7 @@ export function EntityLanes({
   return (
     <figure className="fl-lanes" data-entity-lanes={lanes.length} data-compensated={undone}>
       <figcaption className="fl-pchart__title">{spec.title}</figcaption>
-      <div
-        className="fl-pchart__box"
-        ref={boxRef}
-        tabIndex={0}
-        role="group"
-        aria-label={`${spec.title} (scrolls sideways on narrow screens)`}
-      >
+      <SideScroll className="fl-pchart__box" label={`${spec.title}`} boxRef={boxRef}>
         <svg
           width={width}
           height={height}
@@ -76,7 +71,7 @@ export function EntityLanes({
             );
           })}
         </svg>
-      </div>
+      </SideScroll>
       <div className="fl-progress__legend fl-pchart__legend" aria-hidden="true">
         {spec.steps.map((step) => (
           <span key={step.kind} className={`fl-lanes__key fl-lanes__key--${step.kind}`}>

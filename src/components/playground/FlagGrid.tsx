@@ -2,6 +2,7 @@ import { flagCombination, type FlagGridSpec } from '../../../playgrounds/kernel/
 import { tallyMoves } from '../../../playgrounds/kernel/state-moves.ts';
 import type { TraceEvent } from '../../../playgrounds/kernel/trace.ts';
 import { useTraceMemo } from './use-trace-memo.ts';
+import { SideScroll } from './SideScroll.tsx';
 
 /** Every combination of some flags, as records, in binary order (all off first). */
 function combinations(flags: readonly string[]): Array<Record<string, boolean>> {
@@ -31,7 +32,7 @@ export function FlagGrid({ grid, events, label: ariaLabel }: { grid: FlagGridSpe
         {grid.title}:{' '}
         {impossible === 0 ? `no ${grid.entities} in an impossible state` : `${impossible} ${grid.entities} in impossible states`}
       </figcaption>
-      <div className="fl-table-scroll" tabIndex={0} role="group" aria-label={`${ariaLabel} (scrolls sideways)`}>
+      <SideScroll className="fl-table-scroll" label={`${ariaLabel}`}>
         <table className="fl-table fl-flaggrid__table">
           <thead>
             <tr>
@@ -70,7 +71,7 @@ export function FlagGrid({ grid, events, label: ariaLabel }: { grid: FlagGridSpe
             ))}
           </tbody>
         </table>
-      </div>
+      </SideScroll>
     </figure>
   );
 }

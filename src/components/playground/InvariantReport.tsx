@@ -1,6 +1,7 @@
 import type { InvariantResult } from '../../../playgrounds/worker/api.ts';
 import type { Violation } from '../../../playgrounds/kernel/invariants.ts';
 import { formatSeconds } from './format.ts';
+import { SideScroll } from './SideScroll.tsx';
 
 const SHOWN_VIOLATIONS = 20;
 
@@ -21,7 +22,7 @@ function ViolationRows({ violations, title }: { violations: readonly Violation[]
   const columns = [...new Set(violations.flatMap((violation) => Object.keys(violation.row)))];
   if (columns.length === 0) return null;
   return (
-    <div className="fl-table-scroll" tabIndex={0} role="group" aria-label={`Rows that break “${title}”`}>
+    <SideScroll className="fl-table-scroll" label={`Rows that break “${title}”`}>
       <table className="fl-table">
         <thead>
           <tr>
@@ -47,7 +48,7 @@ function ViolationRows({ violations, title }: { violations: readonly Violation[]
           ))}
         </tbody>
       </table>
-    </div>
+    </SideScroll>
   );
 }
 

@@ -6,6 +6,7 @@ import { formatDuration, formatSeconds, formatTick } from './format.ts';
 import { LABEL_WIDTH, MIN_WIDTH, RIGHT_PAD, timeAxis } from './timeline-layout.ts';
 import { useTraceMemo } from './use-trace-memo.ts';
 import { useElementWidth } from './use-element-width.ts';
+import { SideScroll } from './SideScroll.tsx';
 
 const HEIGHT = 150;
 const TOP = 10;
@@ -58,13 +59,7 @@ export function ProgressChart({ events, series, total, endMs, nowMs, label }: Pr
   return (
     <figure className="fl-pchart" data-lost-ms={loss.lostMs} data-crashes={loss.crashes}>
       <figcaption className="fl-pchart__title">{series.title}</figcaption>
-      <div
-        className="fl-pchart__box"
-        ref={boxRef}
-        tabIndex={0}
-        role="group"
-        aria-label={`${series.title} (scrolls sideways on narrow screens)`}
-      >
+      <SideScroll className="fl-pchart__box" label={`${series.title}`} boxRef={boxRef}>
         <svg
           className="fl-pchart__svg"
           width={width}
@@ -117,7 +112,7 @@ export function ProgressChart({ events, series, total, endMs, nowMs, label }: Pr
           ))}
           <line className="fl-tl-now" x1={x(nowMs)} x2={x(nowMs)} y1={TOP} y2={HEIGHT - AXIS} />
         </svg>
-      </div>
+      </SideScroll>
       <div className="fl-pchart__legend" aria-hidden="true">
         <span className="fl-pchart__key fl-pchart__key--worked">worked (in memory)</span>
         <span className="fl-pchart__key fl-pchart__key--saved">checkpointed</span>

@@ -1,5 +1,6 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { QueryAnswer } from '../../../playgrounds/worker/api.ts';
+import { SideScroll } from './SideScroll.tsx';
 
 type Outcome = { state: 'idle' } | { state: 'running' } | { state: 'done'; answer: QueryAnswer };
 
@@ -21,7 +22,7 @@ function statusText(outcome: Outcome): string {
 function ResultTable({ answer }: { answer: Extract<QueryAnswer, { ok: true }> }) {
   if (answer.columns.length === 0) return null;
   return (
-    <div className="fl-table-scroll fl-sql__result" tabIndex={0} role="group" aria-label="Query result">
+    <SideScroll className="fl-table-scroll fl-sql__result" label="Query result">
       <table className="fl-table">
         <thead>
           <tr>
@@ -44,7 +45,7 @@ function ResultTable({ answer }: { answer: Extract<QueryAnswer, { ok: true }> })
           ))}
         </tbody>
       </table>
-    </div>
+    </SideScroll>
   );
 }
 

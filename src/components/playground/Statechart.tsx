@@ -4,6 +4,7 @@ import { tallyMoves, transitionKey } from '../../../playgrounds/kernel/state-mov
 import type { TraceEvent } from '../../../playgrounds/kernel/trace.ts';
 import { useTraceMemo } from './use-trace-memo.ts';
 import { layoutStatechart, NODE_HEIGHT, NODE_WIDTH } from './statechart-layout.ts';
+import { SideScroll } from './SideScroll.tsx';
 
 /** Props of {@link Statechart}. */
 export interface StatechartProps {
@@ -30,10 +31,11 @@ export function Statechart({ chart, events, nowMs, glowMs, label }: StatechartPr
     .map((s) => `${tally.occupancy[s.id]} ${s.label}`)
     .join(', ');
 
+  const refusedTotal = tally.refused.reduce((n, r) => n + r.count, 0);
   return (
     <figure className="fl-statechart" data-statechart={chart.title}>
       <figcaption className="fl-pchart__title">{chart.title}</figcaption>
-      <div className="fl-statechart__box" tabIndex={0} role="group" aria-label={`${chart.title} (scrolls sideways)`}>
+      <SideScroll className="fl-statechart__box" label={`${chart.title}`}>
         <svg
           width={layout.width}
           height={layout.height}
@@ -84,11 +86,11 @@ export function Statechart({ chart, events, nowMs, glowMs, label }: StatechartPr
             );
           })}
         </svg>
-      </div>
+      </SideScroll>
       {tally.refused.length > 0 && (
-        <details className="fl-log" data-refused={tally.refused.reduce((n, r) => n + r.count, 0)}>
-          <summary>Refused moves ({tally.refused.reduce((n, r) => n + r.count, 0)})</summary>
-          <div className="fl-table-scroll" tabIndex={0} role="group" aria-label="Refused moves (scrolls sideways)">
+        <details className="fl-log" data-refused={refusedTotal}>
+          <summary>Refused moves ({refusedTotal})</summary>
+          <SideScroll className="fl-table-scroll" label="Refused moves">
             <table className="fl-table">
               <thead>
                 <tr>
@@ -111,7 +113,7 @@ export function Statechart({ chart, events, nowMs, glowMs, label }: StatechartPr
                 ))}
               </tbody>
             </table>
-          </div>
+          </SideScroll>
         </details>
       )}
     </figure>

@@ -5,6 +5,7 @@ import { onWorkerReplaced, playgroundWorker, stopListening } from '../../../play
 import { formatDuration } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { useElementWidth } from './use-element-width.ts';
+import { SideScroll } from './SideScroll.tsx';
 import './playground.css';
 
 const HEIGHT = 300;
@@ -236,13 +237,7 @@ function SweepChart({
   const format = (value: number, unit: 'ms' | 'count') => formatValue(value, unit).replace(/ 0 s$/, '');
   return (
     <figure className="fl-sweep__figure">
-      <div
-        ref={boxRef}
-        className="fl-sweep__box"
-        tabIndex={0}
-        role="group"
-        aria-label={`${spec.title} chart (scrolls sideways on narrow screens)`}
-      >
+      <SideScroll className="fl-sweep__box" label={`${spec.title} chart`} boxRef={boxRef}>
         <svg
           width={width}
           height={HEIGHT}
@@ -306,7 +301,7 @@ function SweepChart({
           ))}
           {best && <circle className="fl-sweep__best" cx={x(best.x)} cy={y(best.y)} r={7} />}
         </svg>
-      </div>
+      </SideScroll>
     </figure>
   );
 }
@@ -315,7 +310,7 @@ function SweepTable({ spec, points }: { spec: SweepInfo; points: readonly SweepP
   return (
     <details className="fl-log">
       <summary>Every run as a table ({points.length})</summary>
-      <div className="fl-table-scroll" tabIndex={0} role="group" aria-label="Runs (scrolls sideways)">
+      <SideScroll className="fl-table-scroll" label="Runs">
         <table className="fl-table">
           <thead>
             <tr>
@@ -336,7 +331,7 @@ function SweepTable({ spec, points }: { spec: SweepInfo; points: readonly SweepP
             ))}
           </tbody>
         </table>
-      </div>
+      </SideScroll>
     </details>
   );
 }

@@ -7,6 +7,7 @@ import { AXIS_HEIGHT, LABEL_WIDTH, LANE_HEIGHT, layoutTimeline, type ArrowKind }
 import { MarkLayer } from './timeline-marks.tsx';
 import { useElementWidth } from './use-element-width.ts';
 import { useTraceMemo } from './use-trace-memo.ts';
+import { SideScroll } from './SideScroll.tsx';
 
 const FALLBACK_WIDTH = 640;
 const ARROW_KINDS: ArrowKind[] = ['message', 'reply', 'delivery', 'redelivery', 'lost'];
@@ -60,7 +61,7 @@ export function Timeline({ events, lanes, endMs, workloadMs, nowMs, highlightSeq
 
   return (
     <figure className="fl-timeline" ref={figureRef}>
-      <div className="fl-timeline__scroll" ref={scrollRef} tabIndex={0} role="group" aria-label={`${label} (scrolls sideways)`}>
+      <SideScroll className="fl-timeline__scroll" label={`${label}`} boxRef={scrollRef}>
         <svg className="fl-timeline__svg" width={layout.width} height={layout.height} role="img" aria-label={summary}>
           <defs>
             {ARROW_KINDS.map((kind) => (
@@ -140,7 +141,7 @@ export function Timeline({ events, lanes, endMs, workloadMs, nowMs, highlightSeq
             <title>{`now: t=${formatSeconds(nowMs)}`}</title>
           </line>
         </svg>
-      </div>
+      </SideScroll>
       <TimelineLegend />
       <EventLog events={events} highlightSeq={highlightSeq} reducedMotion={reducedMotion} />
     </figure>
