@@ -96,23 +96,23 @@ export class FaultInjector {
 
   /** Counts a pass through a crash point and says whether the plan crashes the process there. */
   crashAtPoint(process: string, point: string, nowMs: number): string | undefined {
-    const key = `${process}@${point}`;
-    const hit = (this.pointHits.get(key) ?? 0) + 1;
-    this.pointHits.set(key, hit);
-    if (nowMs >= this.windowEndMs) return undefined;
-    const fault = this.plan.find(
-      (f) => f.kind === 'crash' && f.process === process && 'point' in f.trigger && f.trigger.point === point && f.trigger.hit === hit,
-    );
-    return fault ? formatFault(fault) : undefined;
+    return this.atPoint('crash', process, point, nowMs);
   }
 
   /** Counts a pass through a decision point and says whether the plan makes the process refuse there. */
   refuseAtPoint(process: string, point: string, nowMs: number): string | undefined {
-    const key = `refuse:${process}@${point}`;
+    return this.atPoint('refuse', process, point, nowMs);
+  }
+
+  /** Counts a pass through a named point and returns the plan's fault for this very pass, if any. */
+  private atPoint(kind: 'crash' | 'refuse', process: string, point: string, nowMs: number): string | undefined {
+    const key = `${kind}:${process}@${point}`;
     const hit = (this.pointHits.get(key) ?? 0) + 1;
     this.pointHits.set(key, hit);
     if (nowMs >= this.windowEndMs) return undefined;
-    const fault = this.plan.find((f) => f.kind === 'refuse' && f.process === process && f.trigger.point === point && f.trigger.hit === hit);
+    const fault = this.plan.find(
+      (f) => f.kind === kind && f.process === process && 'point' in f.trigger && f.trigger.point === point && f.trigger.hit === hit,
+    );
     return fault ? formatFault(fault) : undefined;
   }
 
