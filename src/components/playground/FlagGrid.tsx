@@ -29,10 +29,9 @@ export function FlagGrid({ grid, events, label: ariaLabel }: { grid: FlagGridSpe
   return (
     <figure className="fl-flaggrid" data-flag-grid data-impossible={impossible}>
       <figcaption className="fl-pchart__title">
-        {grid.title}:{' '}
-        {impossible === 0 ? `no ${grid.entities} in an impossible state` : `${impossible} ${grid.entities} in impossible states`}
+        {grid.title} ({grid.entities} in an impossible state: {impossible === 0 ? 'none' : impossible})
       </figcaption>
-      <SideScroll className="fl-table-scroll" label={`${ariaLabel}`}>
+      <SideScroll className="fl-table-scroll" label={ariaLabel}>
         <table className="fl-table fl-flaggrid__table">
           <thead>
             <tr>
